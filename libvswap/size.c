@@ -18,23 +18,25 @@ static int unit_shift(char c)
 	return c && u ? (int)(u - units) * 10 : -1;
 }
 
-/* "123", "1.5" -> integer part and a fraction scaled to 10^digits; returns chars consumed. */
-static size_t scan_decimal(const char *s, uint64_t *ip, uint64_t *fp, unsigned *digits)
+/*
+ * "123", "1.5": integer part and up to 3 decimals scaled to 10^digits. Returns the characters
+ * consumed, 0 for no number, or -ERANGE when the integer part overflows.
+ */
+static int scan_decimal(const char *s, uint64_t *ip, uint64_t *fp, unsigned *digits)
 {
-	size_t i = 0;
+	int i = 0;
 
 	*ip = *fp = 0;
 	*digits = 0;
 	for (; isdigit((unsigned char)s[i]); i++) {
-		if (*ip > (UINT64_MAX - 9) / 10)
-			return 0;
-		*ip = *ip * 10 + (uint64_t)(s[i] - '0');
+		unsigned d = (unsigned)(s[i] - '0');
+		if (*ip > (UINT64_MAX - d) / 10)
+			return -ERANGE;
+		*ip = *ip * 10 + d;
 	}
-	if (i == 0)
-		return 0;
-	if (s[i] != '.')
+	if (i == 0 || s[i] != '.')
 		return i;
-	size_t j = i + 1;
+	int j = i + 1;
 	for (; isdigit((unsigned char)s[j]) && *digits < 3; j++, (*digits)++)
 		*fp = *fp * 10 + (uint64_t)(s[j] - '0');
 	return *digits ? j : 0;
@@ -69,9 +71,9 @@ int vswap_size_parse(const char *s, struct vswap_size *ret)
 		*ret = (struct vswap_size){.kind = VSWAP_SIZE_MAX, .bytes = UINT64_MAX};
 		return 0;
 	}
-	size_t n = scan_decimal(s, &ip, &fp, &digits);
-	if (n == 0)
-		return -EINVAL;
+	int n = scan_decimal(s, &ip, &fp, &digits);
+	if (n <= 0)
+		return n < 0 ? n : -EINVAL;
 	if (strcmp(s + n, "%") == 0)
 		return parse_percent(ip, fp, digits, ret);
 
