@@ -70,7 +70,8 @@ int vswap_knob_write(const struct vswap_ctx *ctx, const char *cgroup, const char
 		return -EPERM; /* limits do not exist on the root cgroup */
 	if (asprintf(&p, "%s%s%s", cgroup, *cgroup ? "/" : "", knob) < 0)
 		return -ENOMEM;
-	_cleanup_close_ int fd = vswap_open_beneath(ctx->cgroup_fd, p, O_WRONLY);
+	/* O_TRUNC as a shell's "echo > knob" does: kernfs ignores it, a fixture file needs it. */
+	_cleanup_close_ int fd = vswap_open_beneath(ctx->cgroup_fd, p, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return fd;
 	return write_all(fd, value, strlen(value));

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/* Scratch root trees for tests: a temp dir with files written by relative path. */
+
+/* mkdtemp a root with proc/self/mountinfo naming a cgroup2 mount at /sys/fs/cgroup. */
+char *tmptree_new(void);
+/* Write content to ROOT/path, creating parent directories. */
+void tmptree_write(const char *root, const char *path, const char *content);
+void tmptree_mkdir(const char *root, const char *path);
+/* Read ROOT/path into a static buffer (tests compare it). */
+const char *tmptree_read(const char *root, const char *path);
+void tmptree_free(char *root);
