@@ -5,6 +5,7 @@
 
 #include "cgroup.h"
 #include "parse.h"
+#include "system.h"
 #include "util.h"
 
 static bool root_has(const struct vswap_ctx *ctx, const char *path)
@@ -48,9 +49,11 @@ static void probe_system(const struct vswap_ctx *ctx, struct vswap_caps *c)
 		c->memory_controller = controllers_have_memory(buf);
 	c->psi = root_has(ctx, "proc/pressure/memory");
 	c->zswap_module = root_has(ctx, "sys/module/zswap/parameters");
-	free(TAKE_PTR(buf));
-	if (vswap_read_root(ctx, "sys/module/zswap/parameters/enabled", &buf, &len) == 0)
-		(void)vswap_parse_bool(buf, len, &c->zswap_enabled, NULL);
+	struct vswap_zswap_params zp;
+	if (vswap_zswap_params_read(ctx, &zp, NULL) == 0) {
+		c->zswap_enabled = zp.enabled;
+		vswap_zswap_params_done(&zp);
+	}
 	free(TAKE_PTR(buf));
 	struct vswap_swaps *sw = NULL;
 	if (vswap_read_root(ctx, "proc/swaps", &buf, &len) == 0 &&

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* vswapctl capabilities: what this kernel offers and what vswapd can do with it. */
+#include <inttypes.h>
 #include <json-c/json.h>
 #include <stdio.h>
 
 #include "caps.h"
 #include "context.h"
 #include "output.h"
+#include "system.h"
 #include "util.h"
 #include "vswapctl.h"
 
@@ -50,7 +52,22 @@ static bool feature_on(const struct vswap_caps *c, const struct feature *f)
 	return *(const bool *)((const char *)c + f->offset);
 }
 
-static void print_json_caps(const struct vswap_caps *c)
+static struct json_object *zswap_json(const struct vswap_zswap_params *zp)
+{
+	struct json_object *z = json_object_new_object();
+
+	json_object_object_add(z, "enabled", json_object_new_boolean(zp->enabled));
+	json_object_object_add(z, "shrinker_enabled",
+			       json_object_new_boolean(zp->shrinker_enabled));
+	json_object_object_add(z, "compressor", json_object_new_string(zp->compressor));
+	json_object_object_add(z, "zpool", zp->zpool ? json_object_new_string(zp->zpool) : NULL);
+	json_object_object_add(z, "max_pool_percent", json_object_new_uint64(zp->max_pool_percent));
+	json_object_object_add(z, "accept_threshold_percent",
+			       json_object_new_uint64(zp->accept_threshold_percent));
+	return z;
+}
+
+static void print_json_caps(const struct vswap_caps *c, const struct vswap_zswap_params *zp)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *fs = json_object_new_object();
@@ -65,14 +82,21 @@ static void print_json_caps(const struct vswap_caps *c)
 		json_object_object_add(fs, features[i].key,
 				       json_object_new_boolean(feature_on(c, &features[i])));
 	json_object_object_add(o, "features", fs);
+	json_object_object_add(o, "zswap", zp ? zswap_json(zp) : NULL);
 	json_print(o, stdout);
 	json_object_put(o);
 }
 
-static void print_text_caps(const struct vswap_caps *c)
+static void print_text_caps(const struct vswap_caps *c, const struct vswap_zswap_params *zp)
 {
 	printf("Kernel: %s\nMode:   %s\n", strna(c->kernel_release),
 	       vswap_kernel_mode_name(c->mode));
+	if (zp)
+		printf("zswap:  %s, compressor %s, zpool %s, pool at most %" PRIu64
+		       "%% of RAM, accepts again below %" PRIu64 "%%, shrinker %s\n",
+		       zp->enabled ? "enabled" : "disabled", zp->compressor, strna(zp->zpool),
+		       zp->max_pool_percent, zp->accept_threshold_percent,
+		       zp->shrinker_enabled ? "on" : "off");
 	if (c->probe_cgroup)
 		printf("Per-cgroup files probed on /%s\n", c->probe_cgroup);
 	else
@@ -89,20 +113,28 @@ static void print_text_caps(const struct vswap_caps *c)
 int verb_capabilities(int argc, char **argv, const struct vswapctl_options *opts)
 {
 	struct vswap_ctx *ctx = NULL;
+	struct vswap_zswap_params zp = {};
 	struct vswap_caps caps;
+	const char *param = NULL;
 
 	if (vswapctl_open(opts, &ctx) < 0)
 		return VSWAPCTL_EXIT_FAILURE;
 	int r = vswap_caps_probe(ctx, &caps);
-	vswap_ctx_free(ctx);
 	if (r < 0) {
 		vswapctl_error("cannot probe the kernel: %s", strerror(-r));
+		vswap_ctx_free(ctx);
 		return VSWAPCTL_EXIT_FAILURE;
 	}
+	int zr = vswap_zswap_params_read(ctx, &zp, &param);
+	if (zr < 0 && zr != -ENOENT)
+		vswapctl_error("cannot read zswap parameter %s: %s, ignoring", param,
+			       strerror(-zr));
 	if (opts->json)
-		print_json_caps(&caps);
+		print_json_caps(&caps, zr == 0 ? &zp : NULL);
 	else
-		print_text_caps(&caps);
+		print_text_caps(&caps, zr == 0 ? &zp : NULL);
+	vswap_zswap_params_done(&zp);
 	vswap_caps_done(&caps);
+	vswap_ctx_free(ctx);
 	return VSWAPCTL_EXIT_OK;
 }
