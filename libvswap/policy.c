@@ -1,0 +1,646 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy.h"
+
+#include <fnmatch.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <stdarg.h>
+
+#include "jsonpos.h"
+#include "util.h"
+
+enum field_type {
+	T_OBJECT,     /* a nested object of further fields */
+	T_VERSION,    /* schema_version: an integer we must understand */
+	T_STRING,     /* char * */
+	T_SIZE,	      /* struct vswap_opt_size: bytes or "max" */
+	T_SIZE_PCT,   /* struct vswap_opt_size: bytes, "max" or "N%" */
+	T_BYTES,      /* uint64_t: bytes, never "max" or a percentage */
+	T_BOOL,	      /* bool */
+	T_TRISTATE,   /* int: -1 unset, 0, 1 */
+	T_DOUBLE,     /* double */
+	T_OPT_DOUBLE, /* struct vswap_opt_double */
+	T_UINT,	      /* uint64_t */
+	T_PSI_TYPE,   /* bool full: "some" or "full" */
+	T_CONDITIONS, /* the writeback condition array */
+};
+
+struct field {
+	const char *path;
+	enum field_type type;
+	size_t offset;
+	double min, max;
+	const char *def; /* default as JSON text, NULL: unset */
+	const char *doc;
+};
+
+#define P(m) offsetof(struct vswap_policy, m)
+#define C(m) offsetof(struct vswap_condition, m)
+#define NONE 0, 0
+
+/* The single source of the policy format: parser, defaults, validation and schema. */
+static const struct field policy_fields[] = {
+    {"schema_version", T_VERSION, 0, 1, VSWAP_POLICY_SCHEMA_VERSION, NULL,
+     "Version of this format the file is written for (required)."},
+    {"description", T_STRING, P(description), NONE, NULL, "Free text for people."},
+    {"match", T_OBJECT, 0, NONE, NULL,
+     "What the policy applies to: exactly one of cgroup, unit, slice. Without it the "
+     "policy is the default for cgroups no other policy matches."},
+    {"match/cgroup", T_STRING, P(match), NONE, NULL,
+     "Cgroup path, glob wildcards allowed (* and ? do not cross '/')."},
+    {"match/unit", T_STRING, P(match), NONE, NULL, "systemd unit name (app.service)."},
+    {"match/slice", T_STRING, P(match), NONE, NULL, "systemd slice name (batch.slice)."},
+    {"vswap", T_OBJECT, 0, NONE, NULL, "Virtual swap (memory-backed swap) limits."},
+    {"vswap/max", T_SIZE_PCT, P(vswap_max), NONE, NULL,
+     "Cap on memory.vswap.current, uncompressed bytes or % of memory.max. Unset: left alone."},
+    {"zswap", T_OBJECT, 0, NONE, NULL, "zswap limits."},
+    {"zswap/max", T_SIZE_PCT, P(zswap_max), NONE, NULL,
+     "memory.zswap.max, compressed bytes or % of memory.max. Unset: left alone."},
+    {"zswap/writeback", T_TRISTATE, P(zswap_writeback), NONE, NULL,
+     "memory.zswap.writeback: whether zswap may write pages to disk. Unset: left alone."},
+    {"writeback", T_OBJECT, 0, NONE, NULL, "Policy-driven writeback from zswap to disk."},
+    {"writeback/enabled", T_BOOL, P(writeback.enabled), NONE, "true", "Whether to act."},
+    {"writeback/amount", T_BYTES, P(writeback.amount_bytes), 4096, 1ull << 30, "\"16M\"",
+     "Compressed bytes written back per action."},
+    {"writeback/max_per_minute", T_BYTES, P(writeback.max_bytes_per_minute), 4096, 1ull << 40,
+     "\"256M\"", "Cap on compressed bytes written back per cgroup per minute."},
+    {"writeback/cooldown_s", T_DOUBLE, P(writeback.cooldown_s), 0, 3600, "5",
+     "Seconds between two writebacks of one cgroup."},
+    {"writeback/io_backoff_some_above", T_DOUBLE, P(writeback.io_backoff_some_above), 0, 100, "10",
+     "Hold writeback while the cgroup's io PSI some avg10 (%) is above this."},
+    {"writeback/when", T_CONDITIONS, 0, NONE, "[{\"vswap_above_percent\": 90}]",
+     "Condition sets: writeback runs when every condition of any one set holds."},
+    {"offload", T_OBJECT, 0, NONE, NULL,
+     "Proactive offload: reclaim cold memory into zswap while pressure stays low."},
+    {"offload/enabled", T_BOOL, P(offload.enabled), NONE, "false", "Whether to act."},
+    {"offload/pressure_target", T_DOUBLE, P(offload.pressure_target), 0.01, 100, "0.1",
+     "Memory PSI some avg10 (%) to stay under."},
+    {"offload/step_percent", T_DOUBLE, P(offload.step_percent), 0.01, 10, "1",
+     "Share of memory.current reclaimed per step, %."},
+    {"offload/max_step", T_BYTES, P(offload.max_step_bytes), 4096, 1ull << 34, "\"64M\"",
+     "Most bytes reclaimed per step."},
+    {"offload/interval_s", T_DOUBLE, P(offload.interval_s), 1, 600, "6", "Seconds between steps."},
+    {"pressure", T_OBJECT, 0, NONE, NULL,
+     "The PSI trigger armed on memory.pressure: wakes the daemon early."},
+    {"pressure/type", T_PSI_TYPE, P(pressure.full), NONE, "\"some\"", "\"some\" or \"full\"."},
+    {"pressure/threshold_us", T_UINT, P(pressure.threshold_us), 1000, 10000000, "100000",
+     "Stall time within the window that fires the trigger, microseconds."},
+    {"pressure/window_us", T_UINT, P(pressure.window_us), 500000, 10000000, "1000000",
+     "Trigger window, microseconds (the kernel allows 0.5 to 10 s)."},
+    {"interval_s", T_DOUBLE, P(interval_s), 0.5, 300, "5",
+     "Sampling period while the cgroup is quiet, seconds."},
+};
+
+static const struct field condition_fields[] = {
+    {"zswap_above", T_SIZE, C(zswap_above), NONE, NULL, "Compressed bytes in zswap above."},
+    {"vswap_above_percent", T_OPT_DOUBLE, C(vswap_above_percent), 0, 100, NULL,
+     "memory.vswap.current above this % of the cap (vswap/max)."},
+    {"ratio_below", T_OPT_DOUBLE, C(ratio_below), 1, 100, NULL,
+     "Compression ratio (zswapped/zswap) below: poorly compressible data is better on disk."},
+    {"pressure_some_above", T_OPT_DOUBLE, C(pressure_some_above), 0, 100, NULL,
+     "Memory PSI some avg10 above, %."},
+    {"zswpin_per_s_below", T_OPT_DOUBLE, C(zswpin_per_s_below), 0, 1e9, NULL,
+     "Pages loaded back from zswap per second below: the pool is cold."},
+};
+
+struct parser {
+	const char *text;
+	size_t len;
+	struct vswap_policy_error *err;
+};
+
+static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
+{
+	struct vswap_json_pos pos = {};
+	va_list ap;
+
+	if (!ps->err)
+		return -EBADMSG;
+	(void)vswap_json_locate(ps->text, ps->len, path, &pos);
+	vswap_json_line_column(ps->text, at_key ? pos.key_offset : pos.value_offset, &ps->err->line,
+			       &ps->err->column);
+	snprintf(ps->err->field, sizeof(ps->err->field), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(ps->err->what, sizeof(ps->err->what), fmt, ap);
+	va_end(ap);
+	return -EBADMSG;
+}
+
+static const struct field *find_field(const struct field *table, size_t n, const char *path)
+{
+	for (size_t i = 0; i < n; i++)
+		if (streq(table[i].path, path))
+			return &table[i];
+	return NULL;
+}
+
+static int parse_size(const struct parser *ps, const char *path, struct json_object *v,
+		      bool percent_ok, struct vswap_size *ret)
+{
+	if (json_object_is_type(v, json_type_int)) {
+		int64_t i = json_object_get_int64(v);
+		if (i < 0)
+			return fail(ps, path, false, "a size cannot be negative");
+		*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = (uint64_t)i};
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_string))
+		return fail(ps, path, false, "expected a size: bytes, \"512M\", \"max\"%s",
+			    percent_ok ? " or \"25%\"" : "");
+	const char *s = json_object_get_string(v);
+	int r = vswap_size_parse(s, ret);
+	if (r == -ERANGE)
+		return fail(ps, path, false, "size \"%s\" out of range", s);
+	if (r < 0)
+		return fail(ps, path, false, "\"%s\" is not a size (bytes, \"512M\", \"max\"%s)", s,
+			    percent_ok ? ", \"25%\"" : "");
+	if (!percent_ok && ret->kind == VSWAP_SIZE_PERCENT)
+		return fail(ps, path, false, "a percentage is not allowed here");
+	return 0;
+}
+
+static int parse_number(const struct parser *ps, const struct field *f, const char *path,
+			struct json_object *v, double *ret)
+{
+	if (!json_object_is_type(v, json_type_int) && !json_object_is_type(v, json_type_double))
+		return fail(ps, path, false, "expected a number");
+	double d = json_object_get_double(v);
+	if (!isfinite(d) || d < f->min || d > f->max)
+		return fail(ps, path, false, "%g is out of range [%g, %g]", d, f->min, f->max);
+	*ret = d;
+	return 0;
+}
+
+static int parse_bytes(const struct parser *ps, const struct field *f, const char *path,
+		       struct json_object *v, uint64_t *ret)
+{
+	struct vswap_size s;
+	int r = parse_size(ps, path, v, false, &s);
+
+	if (r < 0)
+		return r;
+	if (s.kind != VSWAP_SIZE_BYTES || (double)s.bytes < f->min || (double)s.bytes > f->max)
+		return fail(ps, path, false, "size out of range [%.0f, %.0f] bytes", f->min,
+			    f->max);
+	*ret = s.bytes;
+	return 0;
+}
+
+static int parse_bool(const struct parser *ps, const char *path, struct json_object *v, bool *ret)
+{
+	if (!json_object_is_type(v, json_type_boolean))
+		return fail(ps, path, false, "expected true or false");
+	*ret = json_object_get_boolean(v);
+	return 0;
+}
+
+static int parse_uint(const struct parser *ps, const struct field *f, const char *path,
+		      struct json_object *v, uint64_t *ret)
+{
+	if (!json_object_is_type(v, json_type_int))
+		return fail(ps, path, false, "expected an integer");
+	int64_t i = json_object_get_int64(v);
+	if (i < f->min || i > f->max)
+		return fail(ps, path, false, "%lld is out of range [%.0f, %.0f]", (long long)i,
+			    f->min, f->max);
+	*ret = (uint64_t)i;
+	return 0;
+}
+
+static int parse_object(const struct parser *ps, const struct field *table, size_t n,
+			const char *prefix, struct json_object *obj, void *base);
+
+static int parse_conditions(const struct parser *ps, const char *path, struct json_object *v,
+			    struct vswap_policy *p)
+{
+	if (!json_object_is_type(v, json_type_array))
+		return fail(ps, path, false, "expected an array of condition objects");
+	size_t n = json_object_array_length(v);
+	if (n > VSWAP_POLICY_MAX_CONDITIONS)
+		return fail(ps, path, false, "at most %d condition sets",
+			    VSWAP_POLICY_MAX_CONDITIONS);
+	memset(p->writeback.conditions, 0, sizeof(p->writeback.conditions));
+	for (size_t i = 0; i < n; i++) {
+		char sub[64];
+		snprintf(sub, sizeof(sub), "%s/%zu", path, i);
+		struct json_object *c = json_object_array_get_idx(v, i);
+		if (!json_object_is_type(c, json_type_object))
+			return fail(ps, sub, false, "expected a condition object");
+		int r = parse_object(ps, condition_fields, ELEMENTSOF(condition_fields), sub, c,
+				     &p->writeback.conditions[i]);
+		if (r < 0)
+			return r;
+		if (json_object_object_length(c) == 0)
+			return fail(ps, sub, false, "an empty condition set would always hold");
+	}
+	p->writeback.n_conditions = n;
+	return 0;
+}
+
+static int set_string(char **dst, const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		return -ENOMEM;
+	free(*dst);
+	*dst = d;
+	return 0;
+}
+
+static int parse_value(const struct parser *ps, const struct field *f, const char *path,
+		       struct json_object *v, void *base)
+{
+	void *dst = (char *)base + f->offset;
+	struct vswap_opt_size *os = dst;
+	struct vswap_opt_double *od = dst;
+	bool b = false;
+	int r;
+
+	switch (f->type) {
+	case T_OBJECT:
+		return fail(ps, path, false, "internal: object parsed as value");
+	case T_VERSION: {
+		uint64_t version;
+		if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) < 1)
+			return fail(ps, path, false, "expected a positive integer");
+		version = (uint64_t)json_object_get_int64(v);
+		if (version > VSWAP_POLICY_SCHEMA_VERSION)
+			return fail(ps, path, false,
+				    "written for schema version %llu; this vswapd understands "
+				    "versions up to %d: upgrade vswap-tools",
+				    (unsigned long long)version, VSWAP_POLICY_SCHEMA_VERSION);
+		return 0;
+	}
+	case T_STRING:
+		if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
+			return fail(ps, path, false, "expected a non-empty string");
+		return set_string(dst, json_object_get_string(v));
+	case T_SIZE:
+	case T_SIZE_PCT:
+		os->set = true;
+		return parse_size(ps, path, v, f->type == T_SIZE_PCT, &os->size);
+	case T_BYTES:
+		return parse_bytes(ps, f, path, v, dst);
+	case T_BOOL:
+		return parse_bool(ps, path, v, dst);
+	case T_TRISTATE:
+		r = parse_bool(ps, path, v, &b);
+		*(int *)dst = b;
+		return r;
+	case T_DOUBLE:
+		return parse_number(ps, f, path, v, dst);
+	case T_OPT_DOUBLE:
+		od->set = true;
+		return parse_number(ps, f, path, v, &od->value);
+	case T_UINT:
+		return parse_uint(ps, f, path, v, dst);
+	case T_PSI_TYPE: {
+		const char *s =
+		    json_object_is_type(v, json_type_string) ? json_object_get_string(v) : "";
+		if (!streq(s, "some") && !streq(s, "full"))
+			return fail(ps, path, false, "expected \"some\" or \"full\"");
+		*(bool *)dst = streq(s, "full");
+		return 0;
+	}
+	case T_CONDITIONS:
+		return parse_conditions(ps, path, v, base);
+	}
+	return -EINVAL;
+}
+
+static int parse_object(const struct parser *ps, const struct field *table, size_t n,
+			const char *prefix, struct json_object *obj, void *base)
+{
+	json_object_object_foreach(obj, key, v)
+	{
+		char path[64];
+		/* Condition tables are relative to their array element. */
+		const char *rel = table == condition_fields ? key : NULL;
+		if (*prefix)
+			snprintf(path, sizeof(path), "%s/%s", prefix, key);
+		else
+			snprintf(path, sizeof(path), "%s", key);
+		const struct field *f = find_field(table, n, rel ? rel : path);
+		if (!f)
+			return fail(ps, path, true, "unknown field \"%s\"", key);
+		int r;
+		if (f->type == T_OBJECT && !json_object_is_type(v, json_type_object))
+			r = fail(ps, path, false, "expected an object");
+		else if (f->type == T_OBJECT)
+			r = parse_object(ps, table, n, path, v, base);
+		else
+			r = parse_value(ps, f, path, v, base);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/* Defaults go through the same value parser, so they obey the same ranges. */
+static int apply_defaults(struct vswap_policy *p)
+{
+	struct parser ps = {};
+
+	p->zswap_writeback = -1;
+	for (size_t i = 0; i < ELEMENTSOF(policy_fields); i++) {
+		const struct field *f = &policy_fields[i];
+		if (!f->def)
+			continue;
+		struct json_object *v = json_tokener_parse(f->def);
+		int r = v ? parse_value(&ps, f, f->path, v, p) : -ENOMEM;
+		json_object_put(v);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int parse_syntax(const struct parser *ps, struct json_object **ret)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *root;
+
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, ps->text, (int)ps->len);
+	enum json_tokener_error e = json_tokener_get_error(tok);
+	size_t end = json_tokener_get_parse_end(tok);
+	json_tokener_free(tok);
+	if (e == json_tokener_continue)
+		e = json_tokener_error_parse_eof;
+	if (e == json_tokener_success && end < ps->len &&
+	    ps->text[end + strspn(ps->text + end, " \t\r\n")])
+		e = json_tokener_error_parse_unexpected;
+	if (e != json_tokener_success || !root) {
+		json_object_put(root);
+		if (ps->err) {
+			vswap_json_line_column(ps->text, end, &ps->err->line, &ps->err->column);
+			ps->err->field[0] = '\0';
+			snprintf(ps->err->what, sizeof(ps->err->what), "JSON syntax: %s",
+				 json_tokener_error_desc(e));
+		}
+		return -EBADMSG;
+	}
+	*ret = root;
+	return 0;
+}
+
+static int check_match(const struct parser *ps, struct json_object *root, struct vswap_policy *p)
+{
+	static const char *const kinds[] = {"cgroup", "unit", "slice"};
+	struct json_object *m;
+
+	if (!json_object_object_get_ex(root, "match", &m))
+		return 0;
+	int found = 0;
+	for (size_t i = 0; i < ELEMENTSOF(kinds); i++)
+		if (json_object_object_get_ex(m, kinds[i], NULL)) {
+			p->match_kind = (enum vswap_match_kind)(VSWAP_MATCH_CGROUP + i);
+			found++;
+		}
+	if (found != 1)
+		return fail(ps, "match", false,
+			    "needs exactly one of \"cgroup\", \"unit\", \"slice\"");
+	if (p->match_kind == VSWAP_MATCH_CGROUP && p->match[0] != '/')
+		return fail(ps, "match/cgroup", false, "a cgroup path starts with '/'");
+	if (p->match_kind != VSWAP_MATCH_CGROUP && strchr(p->match, '/'))
+		return fail(ps, p->match_kind == VSWAP_MATCH_UNIT ? "match/unit" : "match/slice",
+			    false, "a unit name has no '/'");
+	return 0;
+}
+
+static int check_semantics(const struct parser *ps, struct json_object *root,
+			   struct vswap_policy *p)
+{
+	if (!json_object_object_get_ex(root, "schema_version", NULL))
+		return fail(ps, "", false, "\"schema_version\" is required (current: %d)",
+			    VSWAP_POLICY_SCHEMA_VERSION);
+	int r = check_match(ps, root, p);
+	if (r < 0)
+		return r;
+	if (p->pressure.threshold_us > p->pressure.window_us)
+		return fail(ps, "pressure/threshold_us", false,
+			    "threshold (%llu us) longer than the window (%llu us)",
+			    (unsigned long long)p->pressure.threshold_us,
+			    (unsigned long long)p->pressure.window_us);
+	if (p->writeback.max_bytes_per_minute < p->writeback.amount_bytes)
+		return fail(ps, "writeback/max_per_minute", false,
+			    "less than one writeback/amount: no writeback could ever run");
+	return 0;
+}
+
+int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
+		       struct vswap_policy **ret, struct vswap_policy_error *err)
+{
+	struct parser ps = {.text = text, .len = len, .err = err};
+	struct json_object *root = NULL;
+	struct vswap_policy *p = calloc(1, sizeof(*p));
+	int r;
+
+	if (!p)
+		return -ENOMEM;
+	r = apply_defaults(p);
+	if (r == 0)
+		r = set_string(&p->name, name);
+	if (r == 0)
+		r = set_string(&p->source, source);
+	if (r == 0)
+		r = parse_syntax(&ps, &root);
+	if (r == 0 && !json_object_is_type(root, json_type_object))
+		r = fail(&ps, "", false, "a policy is a JSON object");
+	if (r == 0)
+		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", root, p);
+	if (r == 0)
+		r = check_semantics(&ps, root, p);
+	json_object_put(root);
+	if (r < 0) {
+		vswap_policy_free(p);
+		return r;
+	}
+	*ret = p;
+	return 0;
+}
+
+struct vswap_policy *vswap_policy_free(struct vswap_policy *p)
+{
+	if (!p)
+		return NULL;
+	free(p->name);
+	free(p->source);
+	free(p->description);
+	free(p->match);
+	free(p);
+	return NULL;
+}
+
+/* Literal characters of a glob: the more, the more specific. */
+static int glob_literals(const char *g)
+{
+	int n = 0;
+
+	for (; *g; g++)
+		n += !strchr("*?[]", *g);
+	return n;
+}
+
+#define SPECIFIC_EXACT 1000000
+
+int vswap_policy_match(const struct vswap_policy *p, const char *cgroup,
+		       const char *resolved_cgroup)
+{
+	switch (p->match_kind) {
+	case VSWAP_MATCH_DEFAULT:
+		return 0;
+	case VSWAP_MATCH_UNIT:
+	case VSWAP_MATCH_SLICE:
+		return resolved_cgroup && streq(resolved_cgroup, cgroup) ? SPECIFIC_EXACT : -1;
+	case VSWAP_MATCH_CGROUP:
+		if (fnmatch(p->match, cgroup, FNM_PATHNAME) != 0)
+			return -1;
+		return strpbrk(p->match, "*?[") ? 1 + glob_literals(p->match) : SPECIFIC_EXACT;
+	}
+	return -1;
+}
+
+/* Sizes as vswap_size_parse() takes them; the parser still checks ranges the regex cannot. */
+#define SIZE_PATTERN	"max|[0-9]+|[0-9]+(\\.[0-9]{1,3})?[BbKkMmGgTtPp]"
+#define PERCENT_PATTERN "[0-9]+(\\.[0-9]{1,2})?%"
+
+static struct json_object *schema_size(const struct field *f)
+{
+	struct json_object *one = json_object_new_array();
+	struct json_object *i = json_object_new_object();
+	struct json_object *s = json_object_new_object();
+	bool pct = f->type == T_SIZE_PCT;
+	bool bytes = f->type == T_BYTES;
+
+	json_object_object_add(i, "type", json_object_new_string("integer"));
+	json_object_object_add(i, "minimum", json_object_new_uint64(bytes ? (uint64_t)f->min : 0));
+	if (bytes)
+		json_object_object_add(i, "maximum", json_object_new_uint64((uint64_t)f->max));
+	json_object_object_add(s, "type", json_object_new_string("string"));
+	json_object_object_add(s, "pattern",
+			       json_object_new_string(pct ? "^(" SIZE_PATTERN "|" PERCENT_PATTERN
+							    ")$"
+							  : "^(" SIZE_PATTERN ")$"));
+	json_object_array_add(one, i);
+	json_object_array_add(one, s);
+	struct json_object *o = json_object_new_object();
+	json_object_object_add(o, "oneOf", one);
+	return o;
+}
+
+static struct json_object *schema_number(const char *type, const struct field *f)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string(type));
+	json_object_object_add(o, "minimum", json_object_new_double(f->min));
+	json_object_object_add(o, "maximum", json_object_new_double(f->max));
+	return o;
+}
+
+static struct json_object *schema_object(const struct field *table, size_t n, const char *prefix);
+
+static struct json_object *schema_type(const struct field *f, const char *path)
+{
+	struct json_object *o;
+
+	switch (f->type) {
+	case T_OBJECT:
+		return schema_object(policy_fields, ELEMENTSOF(policy_fields), path);
+	case T_VERSION:
+		return schema_number("integer", f);
+	case T_STRING:
+		o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("string"));
+		json_object_object_add(o, "minLength", json_object_new_int(1));
+		return o;
+	case T_SIZE:
+	case T_SIZE_PCT:
+	case T_BYTES:
+		return schema_size(f);
+	case T_BOOL:
+	case T_TRISTATE:
+		o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("boolean"));
+		return o;
+	case T_DOUBLE:
+	case T_OPT_DOUBLE:
+		return schema_number("number", f);
+	case T_UINT:
+		return schema_number("integer", f);
+	case T_PSI_TYPE:
+		o = json_object_new_object();
+		json_object_object_add(o, "enum", json_tokener_parse("[\"some\", \"full\"]"));
+		return o;
+	case T_CONDITIONS: {
+		struct json_object *item =
+		    schema_object(condition_fields, ELEMENTSOF(condition_fields), "");
+		json_object_object_add(item, "minProperties", json_object_new_int(1));
+		o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("array"));
+		json_object_object_add(o, "maxItems",
+				       json_object_new_int(VSWAP_POLICY_MAX_CONDITIONS));
+		json_object_object_add(o, "items", item);
+		return o;
+	}
+	}
+	return json_object_new_object();
+}
+
+/* Fields directly below prefix ("" for the top level). */
+static bool is_child(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	if (n == 0)
+		return !strchr(path, '/');
+	return strncmp(path, prefix, n) == 0 && path[n] == '/' && !strchr(path + n + 1, '/');
+}
+
+static struct json_object *schema_object(const struct field *table, size_t n, const char *prefix)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *props = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string("object"));
+	for (size_t i = 0; i < n; i++) {
+		const struct field *f = &table[i];
+		if (!is_child(f->path, prefix))
+			continue;
+		struct json_object *t = schema_type(f, f->path);
+		json_object_object_add(t, "description", json_object_new_string(f->doc));
+		if (f->def)
+			json_object_object_add(t, "default", json_tokener_parse(f->def));
+		json_object_object_add(
+		    props, strrchr(f->path, '/') ? strrchr(f->path, '/') + 1 : f->path, t);
+	}
+	json_object_object_add(o, "properties", props);
+	json_object_object_add(o, "additionalProperties", json_object_new_boolean(false));
+	if (streq(prefix, "match")) {
+		json_object_object_add(o, "minProperties", json_object_new_int(1));
+		json_object_object_add(o, "maxProperties", json_object_new_int(1));
+	}
+	return o;
+}
+
+void vswap_policy_print_schema(FILE *f)
+{
+	struct json_object *o = schema_object(policy_fields, ELEMENTSOF(policy_fields), "");
+
+	json_object_object_add(
+	    o, "$schema", json_object_new_string("https://json-schema.org/draft/2020-12/schema"));
+	json_object_object_add(o, "$id", json_object_new_string("vswap-policy.schema.json"));
+	json_object_object_add(o, "title", json_object_new_string("vswap-tools policy"));
+	json_object_object_add(o, "required", json_tokener_parse("[\"schema_version\"]"));
+	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE),
+	      f);
+	fputc('\n', f);
+	json_object_put(o);
+}

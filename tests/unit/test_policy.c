@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Policy files: accepted values and defaults, and every rejection with its position. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "jsonpos.h"
+#include "policy.h"
+
+static struct vswap_policy *parse_ok(const char *text)
+{
+	struct vswap_policy_error err = {};
+	struct vswap_policy *p = NULL;
+	int r = vswap_policy_parse(text, strlen(text), "t", "t.json", &p, &err);
+
+	if (r < 0)
+		print_error("unexpected error %u:%u %s: %s\n", err.line, err.column, err.field,
+			    err.what);
+	assert_int_equal(r, 0);
+	return p;
+}
+
+static void test_defaults(void **state)
+{
+	struct vswap_policy *p = parse_ok("{\"schema_version\": 1}");
+
+	assert_string_equal(p->name, "t");
+	assert_int_equal(p->match_kind, VSWAP_MATCH_DEFAULT);
+	assert_null(p->match);
+	assert_false(p->vswap_max.set);
+	assert_false(p->zswap_max.set);
+	assert_int_equal(p->zswap_writeback, -1);
+	assert_true(p->writeback.enabled);
+	assert_true(p->writeback.amount_bytes == 16u << 20);
+	assert_true(p->writeback.max_bytes_per_minute == 256u << 20);
+	assert_float_equal(p->writeback.cooldown_s, 5, 0);
+	assert_float_equal(p->writeback.io_backoff_some_above, 10, 0);
+	assert_int_equal(p->writeback.n_conditions, 1);
+	assert_true(p->writeback.conditions[0].vswap_above_percent.set);
+	assert_float_equal(p->writeback.conditions[0].vswap_above_percent.value, 90, 0);
+	assert_false(p->writeback.conditions[0].ratio_below.set);
+	assert_false(p->offload.enabled);
+	assert_float_equal(p->offload.pressure_target, 0.1, 1e-12);
+	assert_false(p->pressure.full);
+	assert_true(p->pressure.threshold_us == 100000);
+	assert_true(p->pressure.window_us == 1000000);
+	assert_float_equal(p->interval_s, 5, 0);
+	vswap_policy_free(p);
+}
+
+static void test_full_policy(void **state)
+{
+	struct vswap_policy *p =
+	    parse_ok("{\n"
+		     "  \"schema_version\": 1,\n"
+		     "  \"description\": \"batch jobs\",\n"
+		     "  \"match\": {\"cgroup\": \"/batch.slice/*.service\"},\n"
+		     "  \"vswap\": {\"max\": \"25%\"},\n"
+		     "  \"zswap\": {\"max\": 1073741824, \"writeback\": false},\n"
+		     "  \"writeback\": {\"amount\": \"8M\", \"when\": [\n"
+		     "     {\"ratio_below\": 1.5, \"zswap_above\": \"32M\"},\n"
+		     "     {\"vswap_above_percent\": 95}]},\n"
+		     "  \"offload\": {\"enabled\": true, \"step_percent\": 0.5},\n"
+		     "  \"pressure\": {\"type\": \"full\", \"threshold_us\": 50000}\n"
+		     "}\n");
+
+	assert_string_equal(p->description, "batch jobs");
+	assert_int_equal(p->match_kind, VSWAP_MATCH_CGROUP);
+	assert_string_equal(p->match, "/batch.slice/*.service");
+	assert_true(p->vswap_max.set);
+	assert_int_equal(p->vswap_max.size.kind, VSWAP_SIZE_PERCENT);
+	assert_int_equal(p->vswap_max.size.basis_pts, 2500);
+	assert_true(p->zswap_max.size.bytes == 1ull << 30);
+	assert_int_equal(p->zswap_writeback, 0);
+	assert_true(p->writeback.amount_bytes == 8u << 20);
+	assert_int_equal(p->writeback.n_conditions, 2);
+	assert_float_equal(p->writeback.conditions[0].ratio_below.value, 1.5, 0);
+	assert_true(p->writeback.conditions[0].zswap_above.size.bytes == 32u << 20);
+	assert_false(p->writeback.conditions[0].vswap_above_percent.set);
+	assert_float_equal(p->writeback.conditions[1].vswap_above_percent.value, 95, 0);
+	assert_true(p->offload.enabled);
+	assert_float_equal(p->offload.step_percent, 0.5, 0);
+	assert_true(p->pressure.full);
+	assert_true(p->pressure.threshold_us == 50000);
+	vswap_policy_free(p);
+}
+
+/* Each rejection, the text its reported position must point at ("" = line 1, column 1). */
+static const struct {
+	const char *text;
+	const char *at;
+	const char *field;
+	const char *what; /* a substring of the message */
+} bad_cases[] = {
+    {"", "", "", "syntax"},
+    {"{\"schema_version\": 1,\n \"vswap\": {\"max\": }}", "}}", "", "syntax"},
+    {"{\"schema_version\": 1} x", "x", "", "syntax"},
+    {"[]", "", "", "JSON object"},
+    {"{}", "", "", "schema_version"},
+    {"{\"schema_version\": 2}", "2", "schema_version", "version 2"},
+    {"{\"schema_version\": \"1\"}", "\"1\"", "schema_version", "integer"},
+    {"{\"schema_version\": 1,\n  \"vswap\": {\"maxx\": \"1G\"}}", "\"maxx\"", "vswap/maxx",
+     "unknown field"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": \"1Q\"}}", "\"1Q\"", "vswap/max", "not a size"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": -5}}", "-5", "vswap/max", "negative"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": \"101%\"}}", "\"101%\"", "vswap/max",
+     "out of range"},
+    {"{\"schema_version\": 1, \"vswap\": 5}", "5}", "vswap", "object"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": \"10%\"}}", "\"10%\"", "writeback/amount",
+     "percentage"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": \"2G\"}}", "\"2G\"", "writeback/amount",
+     "out of range"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": \"max\"}}", "\"max\"", "writeback/amount",
+     "out of range"},
+    {"{\"schema_version\": 1, \"writeback\": {\"enabled\": 1}}", "1}", "writeback/enabled",
+     "true or false"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{}]}}", "{}", "writeback/when/0",
+     "always hold"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"ratio_below\": 0.5}]}}", "0.5",
+     "writeback/when/0/ratio_below", "out of range"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"ratio\": 2}]}}", "\"ratio\"",
+     "writeback/when/0/ratio", "unknown field"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": {}}}", "{}}", "writeback/when", "array"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": \"64M\", \"max_per_minute\": \"32M\"}}",
+     "\"32M\"", "writeback/max_per_minute", "less than one"},
+    {"{\"schema_version\": 1, \"match\": {}}", "{}", "match", "exactly one"},
+    {"{\"schema_version\": 1, \"match\": {\"unit\": \"a.service\", \"slice\": \"b.slice\"}}",
+     "{\"unit", "match", "exactly one"},
+    {"{\"schema_version\": 1, \"match\": {\"cgroup\": \"a/b\"}}", "\"a/b\"", "match/cgroup",
+     "starts with"},
+    {"{\"schema_version\": 1, \"match\": {\"unit\": \"../x.service\"}}", "\"../", "match/unit",
+     "no '/'"},
+    {"{\"schema_version\": 1, \"match\": {\"unit\": \"\"}}", "\"\"}", "match/unit", "non-empty"},
+    {"{\"schema_version\": 1, \"pressure\": {\"type\": \"partial\"}}", "\"partial\"",
+     "pressure/type", "some"},
+    {"{\"schema_version\": 1, \"pressure\": {\"window_us\": 20000000}}", "20000000",
+     "pressure/window_us", "out of range"},
+    {"{\"schema_version\": 1, \"pressure\": {\"threshold_us\": 900000, \"window_us\": 500000}}",
+     "900000", "pressure/threshold_us", "longer than the window"},
+    {"{\"schema_version\": 1, \"interval_s\": 1e400}", "1e400", "interval_s", ""},
+    {"{\"schema_version\": 1, \"interval_s\": 0.1}", "0.1", "interval_s", "out of range"},
+};
+
+static void test_rejections(void **state)
+{
+	for (size_t i = 0; i < sizeof(bad_cases) / sizeof(bad_cases[0]); i++) {
+		struct vswap_policy_error err = {};
+		struct vswap_policy *p = NULL;
+		const char *t = bad_cases[i].text;
+
+		print_message("case %zu: %s\n", i, t);
+		assert_int_equal(vswap_policy_parse(t, strlen(t), "t", "t.json", &p, &err),
+				 -EBADMSG);
+		assert_null(p);
+		print_message("  -> %u:%u %s: %s\n", err.line, err.column, err.field, err.what);
+		const char *at = *bad_cases[i].at ? strstr(t, bad_cases[i].at) : t;
+		unsigned line, column;
+		assert_non_null(at);
+		vswap_json_line_column(t, (size_t)(at - t), &line, &column);
+		assert_int_equal(err.line, line);
+		assert_int_equal(err.column, column);
+		assert_string_equal(err.field, bad_cases[i].field);
+		assert_non_null(strstr(err.what, bad_cases[i].what));
+	}
+}
+
+static void test_match_specificity(void **state)
+{
+	struct vswap_policy *def = parse_ok("{\"schema_version\": 1}");
+	struct vswap_policy *glob =
+	    parse_ok("{\"schema_version\": 1, \"match\": {\"cgroup\": \"/batch.slice/*\"}}");
+	struct vswap_policy *glob2 = parse_ok(
+	    "{\"schema_version\": 1, \"match\": {\"cgroup\": \"/batch.slice/job-*.service\"}}");
+	struct vswap_policy *exact = parse_ok(
+	    "{\"schema_version\": 1, \"match\": {\"cgroup\": \"/batch.slice/job-1.service\"}}");
+	struct vswap_policy *unit =
+	    parse_ok("{\"schema_version\": 1, \"match\": {\"unit\": \"job-2.service\"}}");
+	const char *cg = "/batch.slice/job-1.service";
+
+	assert_int_equal(vswap_policy_match(def, cg, NULL), 0);
+	assert_true(vswap_policy_match(glob, cg, NULL) > 0);
+	assert_true(vswap_policy_match(glob2, cg, NULL) > vswap_policy_match(glob, cg, NULL));
+	assert_true(vswap_policy_match(exact, cg, NULL) > vswap_policy_match(glob2, cg, NULL));
+	/* '*' does not cross '/'. */
+	assert_true(vswap_policy_match(glob, "/batch.slice/a/b", NULL) < 0);
+	assert_true(vswap_policy_match(unit, cg, NULL) < 0);
+	assert_true(vswap_policy_match(unit, cg, "/batch.slice/job-2.service") < 0);
+	assert_int_equal(
+	    vswap_policy_match(unit, "/batch.slice/job-2.service", "/batch.slice/job-2.service"),
+	    vswap_policy_match(exact, cg, NULL));
+	vswap_policy_free(def);
+	vswap_policy_free(glob);
+	vswap_policy_free(glob2);
+	vswap_policy_free(exact);
+	vswap_policy_free(unit);
+}
+
+static void test_json_locate(void **state)
+{
+	static const char text[] = "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]}, \"a\": {\"b\": 2}}";
+	struct vswap_json_pos pos;
+
+	/* json-c keeps the last duplicate key: so does the locator. */
+	assert_int_equal(vswap_json_locate(text, strlen(text), "a/b", &pos), 0);
+	assert_int_equal(text[pos.value_offset], '2');
+	assert_int_equal(vswap_json_locate(text, strlen(text), "a/c", &pos), -ENOENT);
+	static const char arr[] = "{\"w\": [1, {\"c\": \"x\\\"y\"}]}";
+	assert_int_equal(vswap_json_locate(arr, strlen(arr), "w/1/c", &pos), 0);
+	assert_int_equal(arr[pos.value_offset], '"');
+	assert_int_equal(vswap_json_locate(arr, strlen(arr), "w/2", &pos), -ENOENT);
+
+	unsigned line, column;
+	vswap_json_line_column("ab\ncd", 4, &line, &column);
+	assert_int_equal(line, 2);
+	assert_int_equal(column, 2);
+	vswap_json_line_column("ab\ncd", 0, &line, &column);
+	assert_int_equal(line, 1);
+	assert_int_equal(column, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_full_policy),
+	    cmocka_unit_test(test_rejections),	cmocka_unit_test(test_match_specificity),
+	    cmocka_unit_test(test_json_locate),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
