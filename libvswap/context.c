@@ -62,6 +62,15 @@ int vswap_read_at(int dirfd, const char *path, char **ret, size_t *ret_len)
 	return read_all(fd, ret, ret_len);
 }
 
+int vswap_read_file(const char *path, char **ret, size_t *ret_len)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return negative_errno();
+	return read_all(fd, ret, ret_len);
+}
+
 int vswap_read_root(const struct vswap_ctx *ctx, const char *path, char **ret, size_t *ret_len)
 {
 	return vswap_read_at(ctx->root_fd, path, ret, ret_len);

@@ -33,6 +33,9 @@ struct vswap_ctx *vswap_ctx_free(struct vswap_ctx *ctx);
  */
 int vswap_read_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 
+/* Read a file a user named (a policy file): any path, same size bound. */
+int vswap_read_file(const char *path, char **ret, size_t *ret_len);
+
 /* Open below dirfd without leaving it: the openat2(RESOLVE_BENEATH) every access goes through. */
 int vswap_open_beneath(int dirfd, const char *path, int flags);
 

@@ -538,9 +538,15 @@ static struct json_object *schema_number(const char *type, const struct field *f
 {
 	struct json_object *o = json_object_new_object();
 
+	bool integer = streq(type, "integer");
+
 	json_object_object_add(o, "type", json_object_new_string(type));
-	json_object_object_add(o, "minimum", json_object_new_double(f->min));
-	json_object_object_add(o, "maximum", json_object_new_double(f->max));
+	json_object_object_add(o, "minimum",
+			       integer ? json_object_new_int64((int64_t)f->min)
+				       : json_object_new_double(f->min));
+	json_object_object_add(o, "maximum",
+			       integer ? json_object_new_int64((int64_t)f->max)
+				       : json_object_new_double(f->max));
 	return o;
 }
 
@@ -631,13 +637,19 @@ static struct json_object *schema_object(const struct field *table, size_t n, co
 
 void vswap_policy_print_schema(FILE *f)
 {
-	struct json_object *o = schema_object(policy_fields, ELEMENTSOF(policy_fields), "");
+	struct json_object *body = schema_object(policy_fields, ELEMENTSOF(policy_fields), "");
+	struct json_object *o = json_object_new_object();
 
 	json_object_object_add(
 	    o, "$schema", json_object_new_string("https://json-schema.org/draft/2020-12/schema"));
 	json_object_object_add(o, "$id", json_object_new_string("vswap-policy.schema.json"));
 	json_object_object_add(o, "title", json_object_new_string("vswap-tools policy"));
 	json_object_object_add(o, "required", json_tokener_parse("[\"schema_version\"]"));
+	json_object_object_foreach(body, key, v)
+	{
+		json_object_object_add(o, key, json_object_get(v));
+	}
+	json_object_put(body);
 	fputs(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 						    JSON_C_TO_STRING_NOSLASHESCAPE),
 	      f);

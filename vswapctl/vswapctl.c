@@ -25,6 +25,12 @@ static const struct verb verbs[] = {
     {"capabilities", 0, 0, verb_capabilities, "capabilities",
      "What the running kernel supports (stock, patched with memory.vswap.*, or legacy)\n"
      "and what each missing feature means for vswapd."},
+    {"validate", 1, -1, verb_validate, "validate FILE|DIR...",
+     "Check policy files (a directory: every *.json in it) without a daemon: exit 0 when\n"
+     "all are valid, 1 otherwise; each error as FILE:LINE:COLUMN: FIELD: message."},
+    {"schema", 0, 0, verb_schema, "schema",
+     "Print the JSON Schema (draft 2020-12) of policy files, generated from the same\n"
+     "field table the parser uses."},
 };
 
 void vswapctl_error(const char *fmt, ...)

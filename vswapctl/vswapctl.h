@@ -25,3 +25,5 @@ void vswapctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 int verb_status(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_capabilities(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_validate(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_schema(int argc, char **argv, const struct vswapctl_options *opts);
