@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The engine on synthetic sample sequences: what it does, when, and why not. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "engine.h"
+
+#define MiB (1ull << 20)
+#define GiB (1ull << 30)
+
+static const struct vswap_caps patched = {
+    .mode = VSWAP_MODE_PATCHED,
+    .memory_controller = true,
+    .memory_reclaim = true,
+    .swap_cgroup = true,
+    .zswap_cgroup = true,
+    .zswap_writeback = true,
+    .vswap = true,
+    .vswap_writeback = true,
+};
+static const struct vswap_caps stock = {
+    .mode = VSWAP_MODE_STOCK,
+    .memory_controller = true,
+    .memory_reclaim = true,
+    .swap_cgroup = true,
+    .zswap_cgroup = true,
+    .zswap_writeback = true,
+};
+
+static struct vswap_policy *policy(const char *json)
+{
+	struct vswap_policy_error err = {};
+	struct vswap_policy *p = NULL;
+
+	if (vswap_policy_parse(json, strlen(json), "p", "p.json", &p, &err) < 0)
+		fail_msg("policy: %u:%u %s: %s", err.line, err.column, err.field, err.what);
+	return p;
+}
+
+/* A 1 GiB cgroup with 200 MiB of pages compressed 4:1 into 50 MiB, no pressure. */
+static struct signals base(void)
+{
+	return (struct signals){
+	    .memory_current = 900 * MiB,
+	    .memory_max = GiB,
+	    .zswap = 50 * MiB,
+	    .zswapped = 200 * MiB,
+	    .has_vswap = true,
+	    .vswap_current = 200 * MiB,
+	    .vswap_max = UINT64_MAX,
+	    .zswap_max = UINT64_MAX,
+	    .zswap_writeback = 1,
+	};
+}
+
+static size_t count(const struct decision *d, enum action_kind kind)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < d->n_actions; i++)
+		n += d->actions[i].kind == kind;
+	return n;
+}
+
+static const struct action *find(const struct decision *d, enum action_kind kind)
+{
+	for (size_t i = 0; i < d->n_actions; i++)
+		if (d->actions[i].kind == kind)
+			return &d->actions[i];
+	return NULL;
+}
+
+static bool noted(const struct decision *d, const char *what)
+{
+	for (size_t i = 0; i < d->n_notes; i++)
+		if (strstr(d->notes[i], what))
+			return true;
+	return false;
+}
+
+/* Decide and report everything as done, as the manager does after a successful write. */
+static void step(const struct vswap_policy *p, const struct vswap_caps *c, const struct signals *s,
+		 struct engine_state *st, struct decision *d)
+{
+	bool done[ENGINE_MAX_ACTIONS];
+
+	engine_decide(p, c, s, st, d);
+	for (size_t i = 0; i < ENGINE_MAX_ACTIONS; i++)
+		done[i] = true;
+	engine_update(st, d, done, s->now_s);
+}
+
+static void test_vswap_max_patched(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1, \"vswap\": {\"max\": \"50%\"}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	engine_state_init(&st);
+	engine_decide(p, &patched, &s, &st, &d);
+	const struct action *a = find(&d, ACTION_SET_VSWAP_MAX);
+	assert_non_null(a);
+	assert_true(a->value == 512 * MiB);
+	assert_non_null(strstr(a->reason, "vswap.max 512M"));
+
+	s.vswap_max = 512 * MiB; /* already there: nothing to do */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_VSWAP_MAX), 0);
+
+	s.memory_max = UINT64_MAX; /* a percentage of "max" */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(d.n_actions, 0);
+	assert_true(noted(&d, "percentage of memory.max"));
+	vswap_policy_free(p);
+}
+
+static void test_vswap_max_emulated_on_stock(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1, \"vswap\": {\"max\": \"512M\"}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.has_vswap = false;
+	engine_state_init(&st);
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_VSWAP_MAX), 0);
+	const struct action *a = find(&d, ACTION_SET_ZSWAP_MAX);
+	assert_non_null(a);
+	assert_true(a->value == 128 * MiB); /* 512M at 4:1 */
+	assert_non_null(strstr(a->reason, "emulated"));
+
+	s.zswap_max = 120 * MiB; /* within 10 %: no rewrite for ratio jitter */
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_ZSWAP_MAX), 0);
+	s.zswap_max = 100 * MiB; /* 28 % off */
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_ZSWAP_MAX), 1);
+
+	/* An explicit lower zswap.max wins over the emulation. */
+	struct vswap_policy *q = policy("{\"schema_version\": 1, \"vswap\": {\"max\": \"512M\"},"
+					" \"zswap\": {\"max\": \"64M\"}}");
+	s.zswap_max = UINT64_MAX;
+	engine_decide(q, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_ZSWAP_MAX), 1);
+	assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 64 * MiB);
+	vswap_policy_free(p);
+	vswap_policy_free(q);
+}
+
+static void test_zswap_writeback_knob(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"zswap\": {\"writeback\": false}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	struct vswap_caps legacy = {.mode = VSWAP_MODE_LEGACY, .memory_controller = true};
+
+	engine_state_init(&st);
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_SET_ZSWAP_WRITEBACK), 1);
+	assert_true(find(&d, ACTION_SET_ZSWAP_WRITEBACK)->value == 0);
+	s.zswap_writeback = 0;
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(d.n_actions, 0);
+	s.zswap_writeback = 1;
+	engine_decide(p, &legacy, &s, &st, &d);
+	assert_int_equal(d.n_actions, 0);
+	assert_true(noted(&d, "not on this kernel"));
+	vswap_policy_free(p);
+}
+
+/* The default condition: vswap above 90 % of its cap. */
+static void test_writeback_at_cap_with_cooldown_and_rate(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"amount\": \"16M\","
+		   " \"max_per_minute\": \"32M\", \"cooldown_s\": 5}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	static const struct {
+		double t;
+		size_t writebacks;
+		const char *note;
+	} seq[] = {
+	    {0, 1, NULL}, /* 95 % of the cap */
+	    {2, 0, NULL}, /* cooling down */
+	    {6, 1, NULL}, /* 32M in the minute now */
+	    {12, 0, "already this minute"},
+	    {59, 0, "already this minute"},
+	    {61, 1, NULL}, /* the first left the window */
+	};
+
+	s.vswap_max = 200 * MiB;
+	s.vswap_current = 190 * MiB;
+	engine_state_init(&st);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		s.now_s = seq[i].t;
+		step(p, &patched, &s, &st, &d);
+		print_message("t=%.0f\n", seq[i].t);
+		assert_int_equal(count(&d, ACTION_WRITEBACK), seq[i].writebacks);
+		assert_true(d.writeback_wanted);
+		if (seq[i].writebacks)
+			assert_true(find(&d, ACTION_WRITEBACK)->value == 16 * MiB);
+		if (seq[i].note)
+			assert_true(noted(&d, seq[i].note));
+	}
+	assert_true(engine_recent_writeback(&st, 61) == 32 * MiB);
+	vswap_policy_free(p);
+}
+
+static void test_writeback_hysteresis(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"cooldown_s\": 0}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	static const struct {
+		uint64_t vswap_mib; /* of a 100 MiB cap */
+		bool wanted;
+	} seq[] = {
+	    {88, false},	      /* below 90: idle */
+	    {91, true},		      /* crosses 90 */
+	    {88, true},		      /* active: goes on down to 85 */
+	    {86, true},	 {84, false}, /* below the band: stops */
+	    {88, false},	      /* idle again until 90 */
+	};
+
+	s.vswap_max = 100 * MiB;
+	engine_state_init(&st);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		s.now_s = (double)i;
+		s.vswap_current = seq[i].vswap_mib * MiB;
+		step(p, &patched, &s, &st, &d);
+		print_message("vswap %llu MiB\n", (unsigned long long)seq[i].vswap_mib);
+		assert_int_equal(d.writeback_wanted, seq[i].wanted);
+		assert_int_equal(count(&d, ACTION_WRITEBACK), seq[i].wanted ? 1 : 0);
+	}
+	vswap_policy_free(p);
+}
+
+static void test_writeback_compound_conditions(void **state)
+{
+	struct vswap_policy *p = policy(
+	    "{\"schema_version\": 1, \"writeback\": {\"when\": ["
+	    "{\"ratio_below\": 2.0, \"zswap_above\": \"32M\"}, {\"pressure_some_above\": 50}]}}");
+	struct signals s = base(); /* ratio 4, 50M pool */
+	struct engine_state st;
+	struct decision d;
+
+	engine_state_init(&st);
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_false(d.writeback_wanted);
+	s.zswapped = 75 * MiB; /* ratio 1.5 with a 50M pool: both conditions of set 0 */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_true(d.writeback_wanted);
+	assert_non_null(strstr(find(&d, ACTION_WRITEBACK)->reason, "ratio 1.50 below 2.00"));
+	assert_non_null(strstr(find(&d, ACTION_WRITEBACK)->reason, "zswap"));
+	s.zswap = 20 * MiB; /* pool too small now: set 0 fails */
+	s.zswapped = 30 * MiB;
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_false(d.writeback_wanted);
+	s.memory_some_avg10 = 60; /* set 1 alone */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_true(d.writeback_wanted);
+	/* The amount never exceeds the pool. */
+	assert_true(find(&d, ACTION_WRITEBACK)->value == 16 * MiB);
+	s.zswap = 8 * MiB;
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_true(find(&d, ACTION_WRITEBACK)->value == 8 * MiB);
+	vswap_policy_free(p);
+}
+
+static void test_writeback_held(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.vswap_max = 200 * MiB;
+	s.vswap_current = 199 * MiB;
+	engine_state_init(&st);
+	s.io_some_avg10 = 25; /* the disk is busy */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
+	assert_true(noted(&d, "io pressure"));
+	s.io_some_avg10 = 0;
+	s.zswap_writeback = 0; /* the kernel would refuse */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
+	assert_true(noted(&d, "memory.zswap.writeback is 0"));
+	s.zswap_writeback = 1;
+	s.has_vswap = false; /* stock kernel: say so, never pretend */
+	engine_decide(p, &stock, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
+	vswap_policy_free(p);
+}
+
+static void test_offload(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"enabled\": false},"
+		   " \"offload\": {\"enabled\": true, \"step_percent\": 1,"
+		   " \"max_step\": \"8M\", \"interval_s\": 6}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	static const struct {
+		double t;
+		double pressure;
+		uint64_t reclaim;
+	} seq[] = {
+	    {0, 0.0, 8 * MiB},	/* 1 % of 900M is 9M, capped at 8M */
+	    {3, 0.0, 0},	/* interval */
+	    {6, 0.5, 0},	/* over target 0.1: back off */
+	    {7, 0.05, 8 * MiB}, /* no reclaim since t=0 */
+	};
+
+	engine_state_init(&st);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		s.now_s = seq[i].t;
+		s.memory_some_avg10 = seq[i].pressure;
+		step(p, &patched, &s, &st, &d);
+		print_message("t=%.0f\n", seq[i].t);
+		const struct action *a = find(&d, ACTION_RECLAIM);
+		assert_true(seq[i].reclaim ? a && a->value == seq[i].reclaim : !a);
+	}
+	vswap_policy_free(p);
+}
+
+static void test_failed_action_not_recorded(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	bool done[ENGINE_MAX_ACTIONS] = {false};
+
+	s.vswap_max = 100 * MiB;
+	s.vswap_current = 99 * MiB;
+	engine_state_init(&st);
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 1);
+	engine_update(&st, &d, done, 0); /* the write failed */
+	assert_true(engine_recent_writeback(&st, 0) == 0);
+	s.now_s = 1; /* no cooldown was started: tries again */
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 1);
+	vswap_policy_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_vswap_max_patched),
+	    cmocka_unit_test(test_vswap_max_emulated_on_stock),
+	    cmocka_unit_test(test_zswap_writeback_knob),
+	    cmocka_unit_test(test_writeback_at_cap_with_cooldown_and_rate),
+	    cmocka_unit_test(test_writeback_hysteresis),
+	    cmocka_unit_test(test_writeback_compound_conditions),
+	    cmocka_unit_test(test_writeback_held),
+	    cmocka_unit_test(test_offload),
+	    cmocka_unit_test(test_failed_action_not_recorded),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
