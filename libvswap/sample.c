@@ -8,19 +8,23 @@ static const struct {
 	const char *file;
 	enum vswap_field field;
 } single_files[] = {
-    {"memory.current", VSWAP_F_MEMORY_CURRENT},	   {"memory.max", VSWAP_F_MEMORY_MAX},
-    {"memory.swap.current", VSWAP_F_SWAP_CURRENT}, {"memory.swap.max", VSWAP_F_SWAP_MAX},
-    {"memory.zswap.max", VSWAP_F_ZSWAP_MAX},	   {"memory.vswap.current", VSWAP_F_VSWAP_CURRENT},
+    {"memory.current", VSWAP_F_MEMORY_CURRENT},
+    {"memory.max", VSWAP_F_MEMORY_MAX},
+    {"memory.swap.current", VSWAP_F_SWAP_CURRENT},
+    {"memory.swap.max", VSWAP_F_SWAP_MAX},
+    {"memory.zswap.max", VSWAP_F_ZSWAP_MAX},
+    {"memory.vswap.current", VSWAP_F_VSWAP_CURRENT},
     {"memory.vswap.max", VSWAP_F_VSWAP_MAX},
+    {"memory.zswap.writeback", VSWAP_F_ZSWAP_WRITEBACK},
 };
 
 static const struct {
 	const char *key;
 	enum vswap_field field;
 } stat_keys[] = {
-    {"anon", VSWAP_F_ANON},
-    {"zswap", VSWAP_F_ZSWAP},
-    {"zswapped", VSWAP_F_ZSWAPPED},
+    {"anon", VSWAP_F_ANON},	{"zswap", VSWAP_F_ZSWAP},     {"zswapped", VSWAP_F_ZSWAPPED},
+    {"zswpin", VSWAP_F_ZSWPIN}, {"zswpout", VSWAP_F_ZSWPOUT}, {"zswpwb", VSWAP_F_ZSWPWB},
+    {"pswpin", VSWAP_F_PSWPIN}, {"pswpout", VSWAP_F_PSWPOUT},
 };
 
 /* 1 when read and parsed, 0 when the file does not exist, or -errno. */
@@ -91,6 +95,11 @@ int vswap_sample_read(const struct vswap_ctx *ctx, const char *cgroup, struct vs
 		file = "memory.pressure";
 		r = read_parsed(ctx, cgroup, file, parse_psi, &s.memory_pressure, err);
 		s.has_memory_pressure = r > 0;
+	}
+	if (r >= 0) {
+		file = "io.pressure";
+		r = read_parsed(ctx, cgroup, file, parse_psi, &s.io_pressure, err);
+		s.has_io_pressure = r > 0;
 	}
 	if (r < 0) {
 		if (ret_file)

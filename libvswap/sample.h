@@ -13,16 +13,22 @@
 #include "parse.h"
 
 enum vswap_field {
-	VSWAP_F_MEMORY_CURRENT, /* memory.current, bytes */
-	VSWAP_F_MEMORY_MAX,	/* memory.max, bytes or VSWAP_LIMIT_MAX */
-	VSWAP_F_ANON,		/* memory.stat anon, bytes */
-	VSWAP_F_ZSWAP,		/* memory.stat zswap: compressed bytes in the pool */
-	VSWAP_F_ZSWAPPED,	/* memory.stat zswapped: original bytes of those pages */
-	VSWAP_F_SWAP_CURRENT,	/* memory.swap.current, bytes */
-	VSWAP_F_SWAP_MAX,	/* memory.swap.max */
-	VSWAP_F_ZSWAP_MAX,	/* memory.zswap.max, compressed bytes */
-	VSWAP_F_VSWAP_CURRENT,	/* memory.vswap.current, uncompressed bytes */
-	VSWAP_F_VSWAP_MAX,	/* memory.vswap.max, uncompressed bytes */
+	VSWAP_F_MEMORY_CURRENT,	 /* memory.current, bytes */
+	VSWAP_F_MEMORY_MAX,	 /* memory.max, bytes or VSWAP_LIMIT_MAX */
+	VSWAP_F_ANON,		 /* memory.stat anon, bytes */
+	VSWAP_F_ZSWAP,		 /* memory.stat zswap: compressed bytes in the pool */
+	VSWAP_F_ZSWAPPED,	 /* memory.stat zswapped: original bytes of those pages */
+	VSWAP_F_SWAP_CURRENT,	 /* memory.swap.current, bytes */
+	VSWAP_F_SWAP_MAX,	 /* memory.swap.max */
+	VSWAP_F_ZSWAP_MAX,	 /* memory.zswap.max, compressed bytes */
+	VSWAP_F_VSWAP_CURRENT,	 /* memory.vswap.current, uncompressed bytes */
+	VSWAP_F_VSWAP_MAX,	 /* memory.vswap.max, uncompressed bytes */
+	VSWAP_F_ZSWAP_WRITEBACK, /* memory.zswap.writeback, 0 or 1 */
+	VSWAP_F_ZSWPIN,		 /* memory.stat counters, pages since boot */
+	VSWAP_F_ZSWPOUT,
+	VSWAP_F_ZSWPWB,
+	VSWAP_F_PSWPIN, /* 6.13+ or our series */
+	VSWAP_F_PSWPOUT,
 	_VSWAP_F_COUNT,
 };
 
@@ -31,6 +37,8 @@ struct vswap_sample {
 	uint32_t present; /* bit (1 << field) */
 	struct vswap_psi memory_pressure;
 	bool has_memory_pressure;
+	struct vswap_psi io_pressure;
+	bool has_io_pressure;
 };
 
 static inline bool vswap_sample_has(const struct vswap_sample *s, enum vswap_field f)
