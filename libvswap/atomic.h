@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * Whole-file writes that a crash cannot tear: a temporary file in the same directory,
+ * written, fsync()ed, renamed over the target, and the directory fsync()ed. Readers see the
+ * old file or the new one, never a part.
+ */
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Write path (relative to dirfd, not leaving it; its directory must exist). */
+int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode);

@@ -1,0 +1,403 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "control.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include "actuator.h"
+#include "cgroup.h"
+#include "knob.h"
+#include "log.h"
+#include "manager.h"
+#include "metrics.h"
+#include "util.h"
+
+struct control {
+	struct manager *m;
+	int fd;
+	sd_event_source *source;
+};
+
+struct connection {
+	struct control *c;
+	int fd;
+	uid_t uid;
+	sd_event_source *source;
+	size_t len;
+	char buf[CONTROL_MAX_REQUEST + 1];
+};
+
+static struct json_object *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static struct json_object *error_reply(const char *fmt, ...)
+{
+	struct json_object *o = json_object_new_object();
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	json_object_object_add(o, "ok", json_object_new_boolean(false));
+	json_object_object_add(o, "error", json_object_new_string(msg));
+	return o;
+}
+
+static struct json_object *ok_reply(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "ok", json_object_new_boolean(true));
+	return o;
+}
+
+static const char *get_string(struct json_object *req, const char *key)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(req, key, &v) || !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+static struct json_object *managed_json(const struct managed *mc)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *acts = json_object_new_object();
+
+	json_object_object_add(o, "cgroup", json_object_new_string(mc->display));
+	json_object_object_add(o, "policy", json_object_new_string(mc->policy));
+	json_object_object_add(o, "override",
+			       mc->override ? json_object_new_string(mc->override) : NULL);
+	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
+	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->psi_events));
+	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
+	for (int k = 0; k < _ACTION_KIND_COUNT; k++)
+		json_object_object_add(acts, action_kind_name(k),
+				       json_object_new_uint64(mc->actions[k]));
+	json_object_object_add(o, "actions", acts);
+	return o;
+}
+
+static struct json_object *cmd_status(struct manager *m, struct json_object *req)
+{
+	struct json_object *o = ok_reply();
+	struct json_object *list = json_object_new_array();
+	struct json_object *pols = json_object_new_array();
+
+	json_object_object_add(o, "mode",
+			       json_object_new_string(vswap_kernel_mode_name(m->caps.mode)));
+	json_object_object_add(o, "dry_run", json_object_new_boolean(m->cfg.dry_run));
+	json_object_object_add(o, "pressure_triggers",
+			       json_object_new_boolean(!m->psi_triggers_unavailable));
+	for (size_t i = 0; i < m->policies->n; i++)
+		json_object_array_add(pols, json_object_new_string(m->policies->policies[i]->name));
+	json_object_object_add(o, "policies", pols);
+	json_object_object_add(o, "last_reload_error",
+			       m->last_reload_error ? json_object_new_string(m->last_reload_error)
+						    : NULL);
+	for (size_t i = 0; i < m->n_managed; i++)
+		json_object_array_add(list, managed_json(m->managed[i]));
+	json_object_object_add(o, "managed", list);
+	return o;
+}
+
+/* The managed cgroup a request names in "cgroup" (any form vswapctl accepts). */
+static struct managed *target(struct manager *m, struct json_object *req, struct json_object **err)
+{
+	const char *cg = get_string(req, "cgroup");
+	_cleanup_free_ char *rel = NULL, *display = NULL;
+
+	if (!cg || vswap_cgroup_normalize(m->ctx, cg, &rel) < 0 ||
+	    !(display = vswap_cgroup_display(rel))) {
+		*err = error_reply("\"cgroup\": expected a cgroup path");
+		return NULL;
+	}
+	struct managed *mc = manager_find(m, display);
+	if (!mc)
+		*err = error_reply("%s is not managed (no policy applies to it)", display);
+	return mc;
+}
+
+static struct json_object *cmd_explain(struct manager *m, struct json_object *req)
+{
+	struct json_object *err = NULL;
+	struct managed *mc = target(m, req, &err);
+
+	if (!mc)
+		return err;
+	struct json_object *o = managed_json(mc);
+	struct json_object *list = json_object_new_array();
+	json_object_object_add(o, "ok", json_object_new_boolean(true));
+	for (size_t i = 0; i < EXPLAIN_DEPTH; i++) {
+		const struct explain_entry *e =
+		    &mc->explain[(mc->explain_next + i) % EXPLAIN_DEPTH];
+		if (e->json)
+			json_object_array_add(list, json_tokener_parse(e->json));
+	}
+	json_object_object_add(o, "decisions", list);
+	return o;
+}
+
+static struct json_object *cmd_reload(struct manager *m, struct json_object *req)
+{
+	if (manager_reload(m) < 0)
+		return error_reply("policies not reloaded: %s", strna(m->last_reload_error));
+	return ok_reply();
+}
+
+static struct json_object *cmd_metrics(struct manager *m, struct json_object *req)
+{
+	_cleanup_free_ char *text = metrics_render(m);
+	struct json_object *o = text ? ok_reply() : error_reply("out of memory");
+
+	if (text)
+		json_object_object_add(o, "text", json_object_new_string(text));
+	return o;
+}
+
+static struct json_object *cmd_override(struct manager *m, struct json_object *req)
+{
+	struct json_object *err = NULL;
+	struct managed *mc = target(m, req, &err);
+	const char *policy = get_string(req, "policy");
+
+	if (!mc)
+		return err;
+	if (!policy || !vswap_policy_set_find(m->policies, policy))
+		return error_reply("\"policy\": no policy named %s", strna(policy));
+	free(mc->override);
+	mc->override = strdup(policy);
+	log_notice("%s: runtime override: policy %s", mc->display, policy);
+	manager_evaluate(mc, "override");
+	return ok_reply();
+}
+
+static struct json_object *cmd_clear_override(struct manager *m, struct json_object *req)
+{
+	struct json_object *err = NULL;
+	struct managed *mc = target(m, req, &err);
+
+	if (!mc)
+		return err;
+	mc->override = mfree(mc->override);
+	log_notice("%s: runtime override cleared", mc->display);
+	manager_evaluate(mc, "override");
+	return ok_reply();
+}
+
+/* writeback / set-max: one action now, logged like any other. */
+static struct json_object *cmd_manual(struct manager *m, struct json_object *req,
+				      enum action_kind kind)
+{
+	struct json_object *err = NULL, *v;
+	struct managed *mc = target(m, req, &err);
+
+	if (!mc)
+		return err;
+	if (!json_object_object_get_ex(req, "bytes", &v) ||
+	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
+		return error_reply("\"bytes\": expected a positive integer");
+	struct action a = {.kind = kind, .value = (uint64_t)json_object_get_int64(v)};
+	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
+	int r = actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, &mc->knobs);
+	log_action(&(struct log_action){.cgroup = mc->display,
+					.policy = mc->policy,
+					.action = action_kind_name(kind),
+					.bytes = a.value,
+					.reason = a.reason,
+					.dry_run = m->cfg.dry_run,
+					.err = r < 0 ? r : 0});
+	if (r < 0)
+		return error_reply("%s: %s", actuator_knob(kind),
+				   vswap_knob_strerror(actuator_knob(kind), r));
+	return ok_reply();
+}
+
+static struct json_object *cmd_writeback(struct manager *m, struct json_object *req)
+{
+	return cmd_manual(m, req, ACTION_WRITEBACK);
+}
+
+static struct json_object *cmd_set_max(struct manager *m, struct json_object *req)
+{
+	return cmd_manual(m, req, ACTION_SET_VSWAP_MAX);
+}
+
+static const struct {
+	const char *name;
+	bool privileged;
+	struct json_object *(*fn)(struct manager *m, struct json_object *req);
+} commands[] = {
+    {"status", false, cmd_status},	{"explain", false, cmd_explain},
+    {"metrics", false, cmd_metrics},	{"reload", true, cmd_reload},
+    {"override", true, cmd_override},	{"clear-override", true, cmd_clear_override},
+    {"writeback", true, cmd_writeback}, {"set-max", true, cmd_set_max},
+};
+
+struct json_object *control_handle(struct manager *m, struct json_object *req, uid_t peer_uid)
+{
+	const char *cmd =
+	    json_object_is_type(req, json_type_object) ? get_string(req, "command") : NULL;
+
+	if (!cmd)
+		return error_reply("expected a JSON object with a \"command\"");
+	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
+		if (!streq(commands[i].name, cmd))
+			continue;
+		if (commands[i].privileged && peer_uid != 0)
+			return error_reply("%s: permission denied (root only)", cmd);
+		return commands[i].fn(m, req);
+	}
+	return error_reply("unknown command \"%s\"", cmd);
+}
+
+static void connection_free(struct connection *conn)
+{
+	sd_event_source_disable_unref(conn->source);
+	closep(&conn->fd);
+	free(conn);
+}
+
+static void respond(struct connection *conn, struct json_object *reply)
+{
+	const char *text = json_object_to_json_string_ext(
+	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	struct timeval tv = {.tv_sec = 2};
+	size_t len = strlen(text);
+
+	/* Replies are small and the peer is reading: a bounded blocking write is enough. */
+	(void)fcntl(conn->fd, F_SETFL, 0);
+	(void)setsockopt(conn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	while (len > 0) {
+		ssize_t n = send(conn->fd, text, len, MSG_NOSIGNAL);
+		if (n <= 0)
+			break;
+		text += n;
+		len -= (size_t)n;
+	}
+	(void)send(conn->fd, "\n", 1, MSG_NOSIGNAL);
+	json_object_put(reply);
+}
+
+static void handle_request(struct connection *conn)
+{
+	enum json_tokener_error jerr;
+	struct json_object *req;
+
+	conn->buf[conn->len] = '\0';
+	req = json_tokener_parse_verbose(conn->buf, &jerr);
+	if (!req)
+		respond(conn, error_reply("malformed JSON: %s", json_tokener_error_desc(jerr)));
+	else
+		respond(conn, control_handle(conn->c->m, req, conn->uid));
+	json_object_put(req);
+}
+
+static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct connection *conn = userdata;
+	ssize_t n = read(fd, conn->buf + conn->len, CONTROL_MAX_REQUEST + 1 - conn->len);
+
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return 0;
+	if (n > 0)
+		conn->len += (size_t)n;
+	if (conn->len > CONTROL_MAX_REQUEST)
+		respond(conn, error_reply("request larger than %d bytes", CONTROL_MAX_REQUEST));
+	else if (n == 0 || (n > 0 && memchr(conn->buf, '\n', conn->len)))
+		handle_request(conn);
+	else if (n > 0)
+		return 0; /* more to come */
+	connection_free(conn);
+	return 0;
+}
+
+static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct control *c = userdata;
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+
+	if (cfd < 0)
+		return 0;
+	struct connection *conn = calloc(1, sizeof(*conn));
+	if (!conn || getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
+		free(conn);
+		close(cfd);
+		return 0;
+	}
+	conn->c = c;
+	conn->fd = cfd;
+	conn->uid = cred.uid;
+	if (sd_event_add_io(c->m->event, &conn->source, cfd, EPOLLIN, on_readable, conn) < 0)
+		connection_free(conn);
+	return 0;
+}
+
+/* The socket's directory inside the root, created 0755 like /run/vswapd. */
+static int socket_path(struct manager *m, struct sockaddr_un *sa)
+{
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root,
+		     m->cfg.control_socket) < 0)
+		return -ENOMEM;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
+	strcpy(sa->sun_path, path);
+	char *slash = strrchr(path, '/');
+	if (slash && slash != path) {
+		*slash = '\0';
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			return negative_errno();
+	}
+	return 0;
+}
+
+int control_new(struct manager *m, struct control **ret)
+{
+	struct sockaddr_un sa;
+	struct control *c = calloc(1, sizeof(*c));
+	int r;
+
+	if (!c)
+		return -ENOMEM;
+	c->m = m;
+	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	r = c->fd < 0 ? negative_errno() : socket_path(m, &sa);
+	if (r == 0)
+		(void)unlink(sa.sun_path);
+	if (r == 0 && bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		r = negative_errno();
+	/* Anyone may ask; only root may change things (checked per request). */
+	if (r == 0 && chmod(sa.sun_path, 0666) < 0)
+		r = negative_errno();
+	if (r == 0 && listen(c->fd, 16) < 0)
+		r = negative_errno();
+	if (r == 0)
+		r = sd_event_add_io(m->event, &c->source, c->fd, EPOLLIN, on_accept, c);
+	if (r < 0) {
+		log_error_errno(r, "cannot listen on the control socket /%s",
+				m->cfg.control_socket);
+		control_free(c);
+		return r;
+	}
+	*ret = c;
+	return 0;
+}
+
+struct control *control_free(struct control *c)
+{
+	if (!c)
+		return NULL;
+	sd_event_source_disable_unref(c->source);
+	closep(&c->fd);
+	free(c);
+	return NULL;
+}

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The control socket (ControlSocket=, /run/vswapd/control): a stream socket; a client sends
+ * one JSON object ended by a newline (or by shutting down its write side) and gets one JSON
+ * object back, then the connection closes. Requests over 64 KiB are refused. Commands that
+ * change anything (reload, override, clear-override, writeback, set-max) need the peer to
+ * be root (SO_PEERCRED). See vswapd(8) for the commands.
+ */
+
+#include <json-c/json.h>
+#include <sys/types.h>
+
+struct manager;
+struct control;
+
+#define CONTROL_MAX_REQUEST (64 * 1024)
+
+int control_new(struct manager *m, struct control **ret);
+struct control *control_free(struct control *c);
+
+/* Answer one request from a peer with that uid (the socket-free core, for tests). */
+struct json_object *control_handle(struct manager *m, struct json_object *req, uid_t peer_uid);

@@ -1,0 +1,634 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "manager.h"
+
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <sys/inotify.h>
+#include <systemd/sd-daemon.h>
+
+#include "cgroup.h"
+#include "control.h"
+#include "log.h"
+#include "metrics.h"
+#include "sampler.h"
+#include "unit.h"
+#include "util.h"
+
+#define USEC_PER_SEC 1000000ULL
+/* Batch bursts of mkdir/rmdir (a service starting many scopes) into one rescan. */
+#define RESCAN_DELAY_US (100 * 1000ULL)
+/* Editors write a file in several steps: wait for them to settle before reloading. */
+#define RELOAD_DELAY_US (250 * 1000ULL)
+
+double manager_now(const struct manager *m)
+{
+	uint64_t usec = 0;
+
+	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &usec);
+	return (double)usec / USEC_PER_SEC;
+}
+
+/* The policy in force: a runtime override when it still exists, else the matched one. */
+static const struct vswap_policy *policy_of(const struct managed *mc)
+{
+	const struct vswap_policy *p =
+	    mc->override ? vswap_policy_set_find(mc->manager->policies, mc->override) : NULL;
+
+	return p ? p : vswap_policy_set_find(mc->manager->policies, mc->policy);
+}
+
+static void explain_push(struct managed *mc, const struct signals *s, const struct decision *d,
+			 const int *results, const char *why)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *acts = json_object_new_array();
+	struct json_object *notes = json_object_new_array();
+
+	json_object_object_add(o, "time_s", json_object_new_double(s->now_s));
+	json_object_object_add(o, "trigger", json_object_new_string(why));
+	json_object_object_add(o, "policy", json_object_new_string(policy_of(mc)->name));
+	json_object_object_add(o, "inputs", signals_to_json(s));
+	for (size_t i = 0; i < d->n_actions; i++) {
+		struct json_object *a = json_object_new_object();
+		json_object_object_add(
+		    a, "action", json_object_new_string(action_kind_name(d->actions[i].kind)));
+		json_object_object_add(a, "value", json_object_new_uint64(d->actions[i].value));
+		json_object_object_add(a, "reason", json_object_new_string(d->actions[i].reason));
+		json_object_object_add(
+		    a, "result",
+		    json_object_new_string(results[i] < 0 ? strerror(-results[i]) : "ok"));
+		json_object_array_add(acts, a);
+	}
+	for (size_t i = 0; i < d->n_notes; i++)
+		json_object_array_add(notes, json_object_new_string(d->notes[i]));
+	json_object_object_add(o, "actions", acts);
+	json_object_object_add(o, "notes", notes);
+
+	struct explain_entry *e = &mc->explain[mc->explain_next];
+	free(e->json);
+	e->t = s->now_s;
+	e->json = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							       JSON_C_TO_STRING_NOSLASHESCAPE));
+	mc->explain_next = (mc->explain_next + 1) % EXPLAIN_DEPTH;
+	json_object_put(o);
+}
+
+static void act(struct managed *mc, const struct vswap_policy *p, const struct signals *s,
+		const struct decision *d, const char *why)
+{
+	struct manager *m = mc->manager;
+	bool done[ENGINE_MAX_ACTIONS] = {};
+	int results[ENGINE_MAX_ACTIONS] = {};
+
+	for (size_t i = 0; i < d->n_actions; i++) {
+		const struct action *a = &d->actions[i];
+		int r = actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, &mc->knobs);
+		results[i] = r < 0 ? r : 0;
+		done[i] = r >= 0 && !m->cfg.dry_run;
+		if (done[i]) {
+			mc->actions[a->kind]++;
+			mc->action_bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
+		} else if (r < 0)
+			mc->failures++;
+		log_action(&(struct log_action){.cgroup = mc->display,
+						.policy = p->name,
+						.action = action_kind_name(a->kind),
+						.bytes = a->value,
+						.reason = a->reason,
+						.dry_run = m->cfg.dry_run,
+						.err = r < 0 ? r : 0});
+	}
+	for (size_t i = 0; i < d->n_notes; i++) {
+		char key[256];
+		snprintf(key, sizeof(key), "%s:%s", mc->path, d->notes[i]);
+		if (log_ratelimit(key, s->now_s, 300))
+			log_info("%s: %s", mc->display, d->notes[i]);
+	}
+	engine_update(&mc->engine, d, done, s->now_s);
+	if (d->n_actions || d->n_notes)
+		explain_push(mc, s, d, results, why);
+}
+
+static void schedule(struct managed *mc, const struct vswap_policy *p);
+
+void manager_evaluate(struct managed *mc, const char *why)
+{
+	struct manager *m = mc->manager;
+	const struct vswap_policy *p = policy_of(mc);
+	struct vswap_parse_error perr = {};
+	const char *file = NULL;
+	struct vswap_sample cur;
+	struct signals s;
+	struct decision d;
+	double now = manager_now(m);
+
+	int r = vswap_sample_read(m->ctx, mc->path, &cur, &file, &perr);
+	if (r == -ENOENT) {
+		(void)manager_rescan(m); /* removed under us: normal */
+		return;
+	}
+	if (r < 0) {
+		char key[256];
+		snprintf(key, sizeof(key), "sample:%s", mc->path);
+		if (log_ratelimit(key, now, 300))
+			log_warning_errno(r, "%s: cannot read %s (%u:%u %s), skipping", mc->display,
+					  strna(file), perr.line, perr.column, perr.what);
+		schedule(mc, p);
+		return;
+	}
+	mc->samples++;
+	signals_from_samples(&cur, mc->has_last ? &mc->last : NULL, now - mc->last_t, now, &s);
+	engine_decide(p, &m->caps, &s, &mc->engine, &d);
+	act(mc, p, &s, &d, why);
+	bool quiet = mc->has_last && !samples_differ(&cur, &mc->last) && d.n_actions == 0;
+	mc->quiet_rounds = quiet ? mc->quiet_rounds + 1 : 0;
+	mc->last = cur;
+	mc->has_last = true;
+	mc->last_t = now;
+	schedule(mc, p);
+}
+
+static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	manager_evaluate(userdata, "tick");
+	return 0;
+}
+
+/* The next sample: the policy's interval, doubled per quiet round up to MaxBackoff times. */
+static void schedule(struct managed *mc, const struct vswap_policy *p)
+{
+	struct manager *m = mc->manager;
+	double factor = fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)), m->cfg.max_backoff);
+	uint64_t usec = (uint64_t)(p->interval_s * factor * USEC_PER_SEC);
+	/* Let the loop coalesce timers within a tenth of the interval. */
+	uint64_t accuracy = usec / 10;
+
+	if (mc->timer) {
+		(void)sd_event_source_set_time_relative(mc->timer, usec);
+		(void)sd_event_source_set_enabled(mc->timer, SD_EVENT_ONESHOT);
+		return;
+	}
+	int r = sd_event_add_time_relative(m->event, &mc->timer, CLOCK_MONOTONIC, usec, accuracy,
+					   on_timer, mc);
+	if (r < 0)
+		log_error_errno(r, "%s: cannot arm the sampling timer", mc->display);
+}
+
+static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct managed *mc = userdata;
+
+	if (revents & EPOLLERR) {
+		/* The cgroup is going away; the rescan sees it gone. */
+		sd_event_source_set_enabled(s, SD_EVENT_OFF);
+		(void)manager_rescan(mc->manager);
+		return 0;
+	}
+	mc->psi_events++;
+	mc->quiet_rounds = 0;
+	manager_evaluate(mc, "pressure");
+	return 0;
+}
+
+static void arm_psi(struct managed *mc, const struct vswap_policy *p)
+{
+	struct manager *m = mc->manager;
+	char trigger[64];
+
+	if (m->psi_triggers_unavailable)
+		return;
+	_cleanup_free_ char *path = NULL;
+	if (asprintf(&path, "%s/memory.pressure", mc->path) < 0)
+		return;
+	_cleanup_close_ int fd = vswap_open_beneath(m->ctx->cgroup_fd, path, O_RDWR | O_NONBLOCK);
+	snprintf(trigger, sizeof(trigger), "%s %llu %llu", p->pressure.full ? "full" : "some",
+		 (unsigned long long)p->pressure.threshold_us,
+		 (unsigned long long)p->pressure.window_us);
+	int r = fd < 0 ? fd : write(fd, trigger, strlen(trigger) + 1) < 0 ? negative_errno() : 0;
+	if (r == 0)
+		r = sd_event_add_io(m->event, &mc->psi_source, fd, EPOLLPRI, on_psi, mc);
+	if (r < 0) {
+		if (r != -ENOENT) { /* the cgroup vanished: not a kernel limitation */
+			m->psi_triggers_unavailable = true;
+			log_warning_errno(
+			    r, "PSI triggers unavailable (%s: %s), sampling by timer only",
+			    mc->display, trigger);
+		}
+		return;
+	}
+	mc->psi_fd = TAKE_FD(fd);
+}
+
+static struct managed *managed_free(struct managed *mc)
+{
+	if (!mc)
+		return NULL;
+	sd_event_source_disable_unref(mc->psi_source);
+	sd_event_source_disable_unref(mc->timer);
+	closep(&mc->psi_fd);
+	for (size_t i = 0; i < EXPLAIN_DEPTH; i++)
+		free(mc->explain[i].json);
+	free(mc->path);
+	free(mc->display);
+	free(mc->policy);
+	free(mc->override);
+	free(mc);
+	return NULL;
+}
+
+static struct managed *managed_new(struct manager *m, const char *path,
+				   const struct vswap_policy *p)
+{
+	struct managed *mc = calloc(1, sizeof(*mc));
+
+	if (!mc)
+		return NULL;
+	mc->manager = m;
+	mc->psi_fd = -1;
+	mc->path = strdup(path);
+	mc->display = vswap_cgroup_display(path);
+	mc->policy = strdup(p->name);
+	if (!mc->path || !mc->display || !mc->policy)
+		return managed_free(mc);
+	engine_state_init(&mc->engine);
+	arm_psi(mc, p);
+	return mc;
+}
+
+static int cmp_managed(const void *a, const void *b)
+{
+	return strcmp((*(struct managed *const *)a)->path, (*(struct managed *const *)b)->path);
+}
+
+struct managed *manager_find(const struct manager *m, const char *display)
+{
+	for (size_t i = 0; i < m->n_managed; i++)
+		if (streq(m->managed[i]->display, display))
+			return m->managed[i];
+	return NULL;
+}
+
+/* Policy and cgroup state gathered by one walk of the tree. */
+struct scan {
+	struct manager *m;
+	struct managed **next;
+	size_t n;
+	size_t cap;
+	int err;
+};
+
+static int scan_push(struct scan *sc, struct managed *mc)
+{
+	if (sc->n == sc->cap) {
+		size_t ncap = sc->cap ? sc->cap * 2 : 16;
+		struct managed **nn = reallocarray(sc->next, ncap, sizeof(*nn));
+		if (!nn) {
+			managed_free(mc);
+			return -ENOMEM;
+		}
+		sc->next = nn;
+		sc->cap = ncap;
+	}
+	sc->next[sc->n++] = mc;
+	return 0;
+}
+
+static struct managed *take_existing(struct manager *m, const char *path)
+{
+	for (size_t i = 0; i < m->n_managed; i++)
+		if (m->managed[i] && streq(m->managed[i]->path, path))
+			return TAKE_PTR(m->managed[i]);
+	return NULL;
+}
+
+static int scan_visit(const char *path, void *userdata)
+{
+	struct scan *sc = userdata;
+	struct manager *m = sc->m;
+
+	if (!*path)
+		return 0; /* the root cgroup has no limits to manage */
+	if (m->inotify_fd >= 0) {
+		_cleanup_free_ char *full = NULL;
+		if (asprintf(&full, "/proc/self/fd/%d/%s", m->ctx->cgroup_fd, path) >= 0)
+			(void)inotify_add_watch(m->inotify_fd, full,
+						IN_CREATE | IN_DELETE | IN_ONLYDIR);
+	}
+	if (vswap_cgroup_has(m->ctx, path, "memory.current") <= 0)
+		return 0;
+	_cleanup_free_ char *display = vswap_cgroup_display(path);
+	struct managed *mc = take_existing(m, path);
+	const struct vswap_policy *p =
+	    mc && mc->override ? vswap_policy_set_find(m->policies, mc->override) : NULL;
+	if (!p)
+		p = vswap_policy_set_match(m->policies, display, unit_resolve, m);
+	if (!p) {
+		if (mc) /* no policy any more: put the knobs back */
+			(void)actuator_restore(m->ctx, mc->path, &mc->knobs, m->cfg.dry_run);
+		managed_free(mc);
+		return 0;
+	}
+	if (mc && !streq(mc->policy, p->name)) {
+		free(mc->policy);
+		mc->policy = strdup(p->name);
+	}
+	if (!mc && !(mc = managed_new(m, path, p)))
+		return -ENOMEM;
+	if (!mc->timer)
+		schedule(mc, p);
+	return scan_push(sc, mc);
+}
+
+int manager_rescan(struct manager *m)
+{
+	struct scan sc = {.m = m};
+
+	unit_cache_flush(m); /* a unit may have started or stopped since */
+	int r = vswap_cgroup_walk(m->ctx, "", scan_visit, &sc);
+
+	for (size_t i = 0; i < m->n_managed; i++) {
+		struct managed *old = m->managed[i];
+		if (!old)
+			continue;
+		/* Not seen: it vanished. Unless the walk failed part-way: then keep it. */
+		if (r == 0)
+			managed_free(old);
+		else
+			(void)scan_push(&sc, old);
+	}
+	free(m->managed);
+	m->managed = sc.next;
+	m->n_managed = sc.n;
+	qsort(m->managed, m->n_managed, sizeof(*m->managed), cmp_managed);
+	if (r < 0)
+		return log_error_errno(r, "cannot walk the whole cgroup tree");
+	log_debug("managing %zu cgroups", m->n_managed);
+	(void)sd_notifyf(false, "STATUS=Managing %zu cgroups with %zu policies%s", m->n_managed,
+			 m->policies->n, m->cfg.dry_run ? " (dry run)" : "");
+	return 0;
+}
+
+static void log_load_errors(const struct vswap_policy_load_errors *errs, char **ret_summary)
+{
+	char summary[1024] = "";
+	size_t used = 0;
+
+	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++) {
+		const struct vswap_policy_load_error *e = &errs->errors[i];
+		log_full(LOG_ERR, 0, "%s:%u:%u: %s%s%s", e->path, e->err.line, e->err.column,
+			 e->err.field, *e->err.field ? ": " : "", e->err.what);
+		int n =
+		    snprintf(summary + used, sizeof(summary) - used, "%s%s:%u:%u: %s",
+			     used ? "; " : "", e->path, e->err.line, e->err.column, e->err.what);
+		used = n > 0 && (size_t)n < sizeof(summary) - used ? used + (size_t)n : used;
+	}
+	free(*ret_summary);
+	*ret_summary = strdup(summary);
+}
+
+int manager_reload(struct manager *m)
+{
+	struct vswap_policy_load_errors errs;
+	struct vswap_policy_set *set = NULL;
+
+	(void)sd_notify(false, "RELOADING=1");
+	m->reloads++;
+	int r = vswap_policy_set_load(m->ctx, &set, &errs);
+	if (r == -EBADMSG) {
+		m->reload_failures++;
+		log_load_errors(&errs, &m->last_reload_error);
+		log_error_errno(r, "policies not reloaded: the previous ones stay in force");
+	} else if (r < 0) {
+		m->reload_failures++;
+		log_error_errno(r, "cannot load policies, keeping the previous ones");
+	} else {
+		vswap_policy_set_free(m->policies);
+		m->policies = set;
+		m->last_reload_error = mfree(m->last_reload_error);
+		log_info("loaded %zu policies", set->n);
+		r = manager_rescan(m);
+	}
+	(void)sd_notify(false, "READY=1");
+	return r;
+}
+
+static int on_rescan(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	(void)manager_rescan(userdata);
+	return 0;
+}
+
+static int on_reload_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	(void)manager_reload(userdata);
+	return 0;
+}
+
+/* Arm a one-shot timer delay_us from now, creating it on first use. */
+static void arm_oneshot(struct manager *m, sd_event_source **src, uint64_t delay_us,
+			sd_event_time_handler_t handler)
+{
+	if (*src) {
+		(void)sd_event_source_set_time_relative(*src, delay_us);
+		(void)sd_event_source_set_enabled(*src, SD_EVENT_ONESHOT);
+		return;
+	}
+	int r = sd_event_add_time_relative(m->event, src, CLOCK_MONOTONIC, delay_us, 0, handler, m);
+	if (r < 0)
+		log_error_errno(r, "cannot arm a timer");
+}
+
+static bool is_policy_wd(const struct manager *m, int wd)
+{
+	for (size_t i = 0; i < VSWAP_POLICY_DIRS_COUNT; i++)
+		if (m->policy_wd[i] == wd)
+			return true;
+	return false;
+}
+
+static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct manager *m = userdata;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool rescan = false, reload = false;
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		for (char *p = buf; p < buf + n;) {
+			struct inotify_event *ev = (struct inotify_event *)p;
+			if (is_policy_wd(m, ev->wd))
+				reload = true;
+			else if (ev->mask & (IN_CREATE | IN_DELETE | IN_Q_OVERFLOW))
+				rescan = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	if (reload)
+		arm_oneshot(m, &m->reload_timer, RELOAD_DELAY_US, on_reload_timer);
+	if (rescan)
+		arm_oneshot(m, &m->rescan_timer, RESCAN_DELAY_US, on_rescan);
+	return 0;
+}
+
+static void watch_policy_dirs(struct manager *m)
+{
+	for (size_t i = 0; i < VSWAP_POLICY_DIRS_COUNT; i++) {
+		_cleanup_free_ char *path = NULL;
+		m->policy_wd[i] = -1;
+		if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root,
+			     vswap_policy_dirs[i]) < 0)
+			continue;
+		m->policy_wd[i] = inotify_add_watch(m->inotify_fd, path,
+						    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
+							IN_DELETE | IN_CREATE | IN_ONLYDIR);
+	}
+}
+
+static int setup_inotify(struct manager *m)
+{
+	m->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (m->inotify_fd < 0)
+		return log_error_errno(negative_errno(), "inotify_init1");
+	watch_policy_dirs(m);
+	return sd_event_add_io(m->event, &m->inotify_source, m->inotify_fd, EPOLLIN, on_inotify, m);
+}
+
+static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	log_info("SIGHUP: reloading policies");
+	(void)manager_reload(userdata);
+	return 0;
+}
+
+static int on_sigterm(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)
+{
+	struct manager *m = userdata;
+
+	(void)sd_notify(false, "STOPPING=1");
+	return sd_event_exit(m->event, 0);
+}
+
+static int setup_signals(struct manager *m)
+{
+	sigset_t mask;
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+		return negative_errno();
+	int r = sd_event_add_signal(m->event, NULL, SIGTERM, on_sigterm, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGINT, on_sigterm, m);
+	if (r >= 0)
+		r = sd_event_add_signal(m->event, NULL, SIGHUP, on_sighup, m);
+	return r;
+}
+
+static int on_metrics_timer(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	int r = metrics_write_textfile(m);
+
+	if (r < 0 && log_ratelimit("metrics-textfile", manager_now(m), 300))
+		log_warning_errno(r, "cannot write the metrics file /%s", m->cfg.metrics_file);
+	(void)sd_event_source_set_time_relative(
+	    s, (uint64_t)(m->cfg.metrics_interval_s * USEC_PER_SEC));
+	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+static int setup(struct manager *m)
+{
+	int r = vswap_ctx_new(m->cfg.root, &m->ctx);
+
+	if (r < 0)
+		return log_error_errno(r, "cannot find the cgroup2 mount below %s",
+				       m->cfg.root ? m->cfg.root : "/");
+	r = vswap_caps_probe(m->ctx, &m->caps);
+	if (r < 0)
+		return log_error_errno(r, "cannot probe the kernel");
+	log_info("kernel %s, mode %s%s", strna(m->caps.kernel_release),
+		 vswap_kernel_mode_name(m->caps.mode), m->cfg.dry_run ? ", dry run" : "");
+	r = sd_event_default(&m->event);
+	if (r < 0)
+		return log_error_errno(r, "cannot create the event loop");
+	(void)sd_event_set_watchdog(m->event, true);
+	if ((r = setup_signals(m)) < 0 || (r = setup_inotify(m)) < 0)
+		return log_error_errno(r, "cannot set up signals and inotify");
+	unit_setup(m);
+	r = control_new(m, &m->control);
+	if (r < 0)
+		return r;
+	if (m->cfg.metrics_file)
+		r = sd_event_add_time_relative(m->event, &m->metrics_timer, CLOCK_MONOTONIC, 0, 0,
+					       on_metrics_timer, m);
+	return r;
+}
+
+int manager_new(const struct config *cfg, struct manager **ret)
+{
+	struct manager *m = calloc(1, sizeof(*m));
+	struct vswap_policy_load_errors errs;
+
+	if (!m)
+		return -ENOMEM;
+	m->cfg = *cfg;
+	m->inotify_fd = -1;
+	int r = setup(m);
+	if (r >= 0) {
+		r = vswap_policy_set_load(m->ctx, &m->policies, &errs);
+		if (r == -EBADMSG) {
+			/* Run with no policies until the files are fixed (inotify reloads them). */
+			log_load_errors(&errs, &m->last_reload_error);
+			log_error_errno(r,
+					"policies invalid: managing nothing until they are fixed");
+			m->policies = calloc(1, sizeof(*m->policies));
+			r = m->policies ? 0 : -ENOMEM;
+		} else if (r < 0)
+			log_error_errno(r, "cannot load policies");
+	}
+	if (r >= 0)
+		r = manager_rescan(m);
+	if (r < 0) {
+		m->cfg = (struct config){}; /* owned by the caller */
+		manager_free(m);
+		return r;
+	}
+	*ret = m;
+	return 0;
+}
+
+struct manager *manager_free(struct manager *m)
+{
+	if (!m)
+		return NULL;
+	for (size_t i = 0; i < m->n_managed; i++)
+		managed_free(m->managed[i]);
+	free(m->managed);
+	control_free(m->control);
+	unit_done(m);
+	sd_event_source_disable_unref(m->inotify_source);
+	sd_event_source_disable_unref(m->rescan_timer);
+	sd_event_source_disable_unref(m->reload_timer);
+	sd_event_source_disable_unref(m->metrics_timer);
+	closep(&m->inotify_fd);
+	sd_event_unref(m->event);
+	vswap_policy_set_free(m->policies);
+	vswap_caps_done(&m->caps);
+	vswap_ctx_free(m->ctx);
+	free(m->last_reload_error);
+	free(m);
+	return NULL;
+}
+
+int manager_run(struct manager *m)
+{
+	(void)sd_notifyf(false, "READY=1\nSTATUS=Managing %zu cgroups with %zu policies%s",
+			 m->n_managed, m->policies->n, m->cfg.dry_run ? " (dry run)" : "");
+	log_info("managing %zu cgroups with %zu policies", m->n_managed, m->policies->n);
+	return sd_event_loop(m->event);
+}

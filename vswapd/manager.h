@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * The daemon's event loop (sd-event): the managed set of cgroups follows the cgroup tree
+ * (inotify), each managed cgroup has a PSI trigger on memory.pressure and a sampling timer
+ * that backs off while the cgroup is quiet, and each wake-up runs sample -> decide -> act.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "actuator.h"
+#include "caps.h"
+#include "config.h"
+#include "context.h"
+#include "engine.h"
+#include "policyset.h"
+#include "sample.h"
+
+#define EXPLAIN_DEPTH 8
+
+/* One decision that did or noted something, kept for `explain`, as JSON text. */
+struct explain_entry {
+	double t;
+	char *json;
+};
+
+struct managed {
+	char *path;	/* relative to the cgroup2 mount */
+	char *display;	/* "/"-prefixed */
+	char *policy;	/* name of the policy in force */
+	char *override; /* runtime override (control socket), NULL: none */
+	struct engine_state engine;
+	struct knob_memory knobs;
+	struct vswap_sample last;
+	bool has_last;
+	double last_t;
+	unsigned quiet_rounds; /* samples in a row with nothing new: the timer backs off */
+	int psi_fd;
+	sd_event_source *psi_source;
+	sd_event_source *timer;
+	uint64_t actions[_ACTION_KIND_COUNT];	   /* done, by kind */
+	uint64_t action_bytes[_ACTION_KIND_COUNT]; /* bytes those actions named */
+	uint64_t failures;
+	uint64_t samples;
+	uint64_t psi_events;
+	size_t explain_next;
+	struct explain_entry explain[EXPLAIN_DEPTH];
+	struct manager *manager;
+};
+
+struct manager {
+	struct config cfg;
+	sd_event *event;
+	sd_bus *bus; /* system bus for unit resolution, NULL without systemd */
+	struct unit_cache *units;
+	struct vswap_ctx *ctx;
+	struct vswap_caps caps;
+	struct vswap_policy_set *policies;
+	size_t n_managed;
+	struct managed **managed; /* sorted by path */
+	int inotify_fd;
+	sd_event_source *inotify_source;
+	sd_event_source *rescan_timer;
+	sd_event_source *reload_timer;
+	sd_event_source *metrics_timer;
+	int policy_wd[VSWAP_POLICY_DIRS_COUNT];
+	bool psi_triggers_unavailable; /* logged once; polling only */
+	uint64_t reloads;
+	uint64_t reload_failures;
+	char *last_reload_error; /* NULL when the last reload worked */
+	struct control *control;
+};
+
+int manager_new(const struct config *cfg, struct manager **ret);
+struct manager *manager_free(struct manager *m);
+int manager_run(struct manager *m);
+
+/* Reload policies: all or nothing. Returns 0, or -EBADMSG with m->last_reload_error set. */
+int manager_reload(struct manager *m);
+
+/* The managed cgroup shown as display ("/a/b"), or NULL. */
+struct managed *manager_find(const struct manager *m, const char *display);
+
+/* Run sample -> decide -> act for one cgroup now (also used by the control socket). */
+void manager_evaluate(struct managed *mc, const char *why);
+
+/* Seconds on the monotonic clock. */
+double manager_now(const struct manager *m);
+
+/* Re-derive the managed set from the tree and the policies (after a reload or override). */
+int manager_rescan(struct manager *m);

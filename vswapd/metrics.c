@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "metrics.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "atomic.h"
+#include "manager.h"
+#include "util.h"
+
+/* Label values escape backslash, double quote and newline. */
+static void put_label(FILE *f, const char *v)
+{
+	for (; *v; v++) {
+		if (*v == '\\' || *v == '"')
+			fputc('\\', f);
+		if (*v == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*v, f);
+	}
+}
+
+static void family(FILE *f, const char *name, const char *type, const char *help)
+{
+	fprintf(f, "# TYPE %s %s\n# HELP %s %s\n", name, type, name, help);
+}
+
+static void cgroup_metric(FILE *f, const char *name, const char *cgroup, const char *action,
+			  uint64_t v)
+{
+	fprintf(f, "%s{cgroup=\"", name);
+	put_label(f, cgroup);
+	if (action)
+		fprintf(f, "\",action=\"%s", action);
+	fprintf(f, "\"} %llu\n", (unsigned long long)v);
+}
+
+static void sample_gauges(FILE *f, const struct manager *m)
+{
+	static const struct {
+		const char *name;
+		enum vswap_field field;
+		const char *help;
+	} gauges[] = {
+	    {"vswapd_cgroup_memory_current_bytes", VSWAP_F_MEMORY_CURRENT, "memory.current"},
+	    {"vswapd_cgroup_zswap_compressed_bytes", VSWAP_F_ZSWAP, "Compressed bytes in zswap"},
+	    {"vswapd_cgroup_zswapped_bytes", VSWAP_F_ZSWAPPED, "Original bytes of zswap pages"},
+	    {"vswapd_cgroup_swap_current_bytes", VSWAP_F_SWAP_CURRENT, "memory.swap.current"},
+	    {"vswapd_cgroup_vswap_current_bytes", VSWAP_F_VSWAP_CURRENT,
+	     "memory.vswap.current (uncompressed)"},
+	};
+
+	for (size_t g = 0; g < ELEMENTSOF(gauges); g++) {
+		family(f, gauges[g].name, "gauge", gauges[g].help);
+		for (size_t i = 0; i < m->n_managed; i++) {
+			const struct managed *mc = m->managed[i];
+			if (mc->has_last && vswap_sample_has(&mc->last, gauges[g].field))
+				cgroup_metric(f, gauges[g].name, mc->display, NULL,
+					      mc->last.value[gauges[g].field]);
+		}
+	}
+}
+
+static void action_counters(FILE *f, const struct manager *m)
+{
+	family(f, "vswapd_actions", "counter", "Actions carried out, by cgroup and kind");
+	for (size_t i = 0; i < m->n_managed; i++)
+		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
+			if (m->managed[i]->actions[k])
+				cgroup_metric(f, "vswapd_actions_total", m->managed[i]->display,
+					      action_kind_name(k), m->managed[i]->actions[k]);
+	family(f, "vswapd_action_bytes", "counter", "Bytes named by the actions carried out");
+	for (size_t i = 0; i < m->n_managed; i++)
+		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
+			if (m->managed[i]->actions[k])
+				cgroup_metric(f, "vswapd_action_bytes_total",
+					      m->managed[i]->display, action_kind_name(k),
+					      m->managed[i]->action_bytes[k]);
+}
+
+char *metrics_render(const struct manager *m)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	family(f, "vswapd_managed_cgroups", "gauge", "Cgroups a policy applies to");
+	fprintf(f, "vswapd_managed_cgroups %zu\n", m->n_managed);
+	family(f, "vswapd_policies", "gauge", "Policies in force");
+	fprintf(f, "vswapd_policies %zu\n", m->policies->n);
+	family(f, "vswapd_reloads", "counter", "Policy reloads");
+	fprintf(f, "vswapd_reloads_total %llu\n", (unsigned long long)m->reloads);
+	family(f, "vswapd_reload_failures", "counter", "Reloads rejected for invalid files");
+	fprintf(f, "vswapd_reload_failures_total %llu\n", (unsigned long long)m->reload_failures);
+	action_counters(f, m);
+	sample_gauges(f, m);
+	fputs("# EOF\n", f);
+	if (fclose(f) != 0) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+int metrics_write_textfile(const struct manager *m)
+{
+	_cleanup_free_ char *text = metrics_render(m);
+
+	if (!text)
+		return -ENOMEM;
+	return vswap_write_atomic(m->ctx->root_fd, m->cfg.metrics_file, text, strlen(text), 0644);
+}
