@@ -76,3 +76,22 @@ int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len
 	}
 	return fsync(dfd) < 0 ? negative_errno() : 0;
 }
+
+int vswap_mkdir_p(int dirfd, const char *path, mode_t mode)
+{
+	_cleanup_free_ char *p = strdup(path);
+
+	if (!p)
+		return -ENOMEM;
+	for (char *s = p;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = '\0';
+		if (*p && mkdirat(dirfd, p, mode) < 0 && errno != EEXIST)
+			return negative_errno();
+		if (!c)
+			return 0;
+		*s = c;
+	}
+}

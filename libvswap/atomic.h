@@ -12,3 +12,6 @@
 
 /* Write path (relative to dirfd, not leaving it; its directory must exist). */
 int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode);
+
+/* mkdir -p of a directory path relative to dirfd (no "..", no leaving dirfd). */
+int vswap_mkdir_p(int dirfd, const char *path, mode_t mode);

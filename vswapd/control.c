@@ -8,6 +8,7 @@
 #include <sys/un.h>
 
 #include "actuator.h"
+#include "atomic.h"
 #include "cgroup.h"
 #include "knob.h"
 #include "log.h"
@@ -18,6 +19,7 @@
 struct control {
 	struct manager *m;
 	int fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* unlinked on exit */
 	sd_event_source *source;
 };
 
@@ -339,11 +341,20 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	return 0;
 }
 
-/* The socket's directory inside the root, created 0755 like /run/vswapd. */
+/* The socket below the root; its directory is created 0755 like /run/vswapd. */
 static int socket_path(struct manager *m, struct sockaddr_un *sa)
 {
-	_cleanup_free_ char *path = NULL;
+	_cleanup_free_ char *path = NULL, *dir = strdup(m->cfg.control_socket);
+	char *slash = dir ? strrchr(dir, '/') : NULL;
 
+	if (!dir)
+		return -ENOMEM;
+	if (slash) {
+		*slash = '\0';
+		int r = vswap_mkdir_p(m->ctx->root_fd, dir, 0755);
+		if (r < 0)
+			return r;
+	}
 	if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root,
 		     m->cfg.control_socket) < 0)
 		return -ENOMEM;
@@ -351,12 +362,6 @@ static int socket_path(struct manager *m, struct sockaddr_un *sa)
 		return -ENAMETOOLONG;
 	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
 	strcpy(sa->sun_path, path);
-	char *slash = strrchr(path, '/');
-	if (slash && slash != path) {
-		*slash = '\0';
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return negative_errno();
-	}
 	return 0;
 }
 
@@ -371,8 +376,10 @@ int control_new(struct manager *m, struct control **ret)
 	c->m = m;
 	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	r = c->fd < 0 ? negative_errno() : socket_path(m, &sa);
-	if (r == 0)
+	if (r == 0) {
 		(void)unlink(sa.sun_path);
+		snprintf(c->path, sizeof(c->path), "%s", sa.sun_path);
+	}
 	if (r == 0 && bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
 		r = negative_errno();
 	/* Anyone may ask; only root may change things (checked per request). */
@@ -398,6 +405,8 @@ struct control *control_free(struct control *c)
 		return NULL;
 	sd_event_source_disable_unref(c->source);
 	closep(&c->fd);
+	if (c->path[0])
+		(void)unlink(c->path);
 	free(c);
 	return NULL;
 }

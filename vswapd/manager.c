@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <linux/magic.h>
 #include <sys/inotify.h>
+#include <sys/vfs.h>
 #include <systemd/sd-daemon.h>
 
 #include "cgroup.h"
@@ -155,12 +157,20 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+static void schedule_in(struct managed *mc, uint64_t usec);
+
 /* The next sample: the policy's interval, doubled per quiet round up to MaxBackoff times. */
 static void schedule(struct managed *mc, const struct vswap_policy *p)
 {
+	double factor =
+	    fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)), mc->manager->cfg.max_backoff);
+
+	schedule_in(mc, (uint64_t)(p->interval_s * factor * USEC_PER_SEC));
+}
+
+static void schedule_in(struct managed *mc, uint64_t usec)
+{
 	struct manager *m = mc->manager;
-	double factor = fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)), m->cfg.max_backoff);
-	uint64_t usec = (uint64_t)(p->interval_s * factor * USEC_PER_SEC);
 	/* Let the loop coalesce timers within a tenth of the interval. */
 	uint64_t accuracy = usec / 10;
 
@@ -191,6 +201,32 @@ static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	return 0;
 }
 
+/*
+ * Open memory.pressure of a cgroup and write the policy's trigger: the fd then polls
+ * POLLPRI when the trigger fires. A tree of plain files (tests, fixtures) gets no trigger:
+ * writing one would corrupt it.
+ */
+static int psi_trigger_open(const struct manager *m, const char *cgroup,
+			    const struct vswap_policy *p, char *trigger, size_t len)
+{
+	_cleanup_free_ char *path = NULL;
+	struct statfs sfs;
+
+	snprintf(trigger, len, "%s %llu %llu", p->pressure.full ? "full" : "some",
+		 (unsigned long long)p->pressure.threshold_us,
+		 (unsigned long long)p->pressure.window_us);
+	if (asprintf(&path, "%s/memory.pressure", cgroup) < 0)
+		return -ENOMEM;
+	_cleanup_close_ int fd = vswap_open_beneath(m->ctx->cgroup_fd, path, O_RDWR | O_NONBLOCK);
+	if (fd < 0)
+		return fd;
+	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+		return -EOPNOTSUPP;
+	if (write(fd, trigger, strlen(trigger) + 1) < 0)
+		return negative_errno();
+	return TAKE_FD(fd);
+}
+
 static void arm_psi(struct managed *mc, const struct vswap_policy *p)
 {
 	struct manager *m = mc->manager;
@@ -198,26 +234,19 @@ static void arm_psi(struct managed *mc, const struct vswap_policy *p)
 
 	if (m->psi_triggers_unavailable)
 		return;
-	_cleanup_free_ char *path = NULL;
-	if (asprintf(&path, "%s/memory.pressure", mc->path) < 0)
-		return;
-	_cleanup_close_ int fd = vswap_open_beneath(m->ctx->cgroup_fd, path, O_RDWR | O_NONBLOCK);
-	snprintf(trigger, sizeof(trigger), "%s %llu %llu", p->pressure.full ? "full" : "some",
-		 (unsigned long long)p->pressure.threshold_us,
-		 (unsigned long long)p->pressure.window_us);
-	int r = fd < 0 ? fd : write(fd, trigger, strlen(trigger) + 1) < 0 ? negative_errno() : 0;
-	if (r == 0)
-		r = sd_event_add_io(m->event, &mc->psi_source, fd, EPOLLPRI, on_psi, mc);
-	if (r < 0) {
-		if (r != -ENOENT) { /* the cgroup vanished: not a kernel limitation */
-			m->psi_triggers_unavailable = true;
-			log_warning_errno(
-			    r, "PSI triggers unavailable (%s: %s), sampling by timer only",
-			    mc->display, trigger);
-		}
+	int fd = psi_trigger_open(m, mc->path, p, trigger, sizeof(trigger));
+	int r = fd < 0 ? fd : sd_event_add_io(m->event, &mc->psi_source, fd, EPOLLPRI, on_psi, mc);
+	if (r >= 0) {
+		mc->psi_fd = fd;
 		return;
 	}
-	mc->psi_fd = TAKE_FD(fd);
+	if (fd >= 0)
+		close(fd);
+	if (r == -ENOENT)
+		return; /* the cgroup vanished: not a kernel limitation */
+	m->psi_triggers_unavailable = true;
+	log_warning_errno(r, "PSI triggers unavailable (%s: %s), sampling by timer only",
+			  mc->display, trigger);
 }
 
 static struct managed *managed_free(struct managed *mc)
@@ -336,7 +365,7 @@ static int scan_visit(const char *path, void *userdata)
 	if (!mc && !(mc = managed_new(m, path, p)))
 		return -ENOMEM;
 	if (!mc->timer)
-		schedule(mc, p);
+		schedule_in(mc, 0); /* newly managed: a first look right away */
 	return scan_push(sc, mc);
 }
 
