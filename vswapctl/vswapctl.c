@@ -31,6 +31,16 @@ static const struct verb verbs[] = {
     {"schema", 0, 0, verb_schema, "schema",
      "Print the JSON Schema (draft 2020-12) of policy files, generated from the same\n"
      "field table the parser uses."},
+    {"daemon", 0, 0, verb_daemon, "daemon",
+     "What the running vswapd manages: mode, policies, managed cgroups, last reload error."},
+    {"explain", 1, 1, verb_explain, "explain CGROUP",
+     "The last decisions vswapd took for a cgroup that did or noted something: inputs,\n"
+     "actions with their reasons and results, and notes on what it could not do."},
+    {"reload", 0, 0, verb_reload, "reload",
+     "Make vswapd reload its policies (root only). Exit 1, naming FILE:LINE:COLUMN, when\n"
+     "a file is invalid: the previous policies then stay in force."},
+    {"metrics", 0, 0, verb_metrics, "metrics",
+     "vswapd's metrics in the OpenMetrics text format (for Prometheus)."},
 };
 
 void vswapctl_error(const char *fmt, ...)

@@ -27,3 +27,7 @@ int verb_status(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_capabilities(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_validate(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_schema(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_explain(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_reload(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_metrics(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_daemon(int argc, char **argv, const struct vswapctl_options *opts);
