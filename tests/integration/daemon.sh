@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# vswapd for real against a copy of a captured fixture tree (plain files, so PSI triggers are
+# unavailable and the daemon samples by timer): policies applied to the matching cgroup only,
+# writeback triggered, explain and metrics, a bad policy rejected with the old one still in
+# force, peer credentials on mutating requests, knobs restored when the policy goes, clean exit.
+#
+#   tests/integration/daemon.sh VSWAPD VSWAPCTL FIXTURE_DIR
+set -euo pipefail
+vswapd=$1 vswapctl=$2 fixture=$3
+R=$(mktemp -d /tmp/vswapd-it.XXXXXX)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$R"
+}
+trap cleanup EXIT
+fail() {
+	echo "daemon.sh: FAIL: $*" >&2
+	echo "--- daemon log" >&2
+	cat "$R.log" >&2 || true
+	exit 1
+}
+# wait_for SECONDS CMD...: poll until CMD succeeds
+wait_for() {
+	local limit=$(($1 * 10))
+	shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+knob() { cat "$R/sys/fs/cgroup/workload.slice/$1/$2"; }
+ctl() { "$vswapctl" --root "$R" "$@"; }
+
+cp -a "$fixture/." "$R/"
+chmod 755 "$R"
+app=workload.slice/app-a.service
+[ -f "$R/sys/fs/cgroup/$app/memory.vswap.max" ] || fail "fixture has no memory.vswap.max (need a patched-kernel fixture)"
+orig_max=$(knob app-a.service memory.vswap.max)
+vswap_cur=$(knob app-a.service memory.vswap.current)
+[ "$vswap_cur" -gt 4194304 ] || fail "fixture app-a holds only $vswap_cur bytes of vswap"
+# A cap just above what app-a holds: writeback at 50 % of it fires at once.
+cap=$(((vswap_cur / 4096 + 256) * 4096))
+mkdir -p "$R/etc/vswapd/policies.d" "$R/usr/lib/vswapd/policies.d"
+cat >"$R/etc/vswapd/policies.d/app-a.json" <<JSON
+{ "schema_version": 1,
+  "match": { "cgroup": "/$app" },
+  "vswap": { "max": $cap },
+  "writeback": { "amount": "4M", "cooldown_s": 0.5, "max_per_minute": "64M",
+                 "when": [ { "vswap_above_percent": 50 } ] },
+  "interval_s": 0.5 }
+JSON
+cp -a "$R/sys/fs/cgroup/workload.slice/app-b.service" "$R/app-b.before"
+
+"$vswapd" --root "$R" --metrics-file /run/vswapd/metrics.prom --metrics-interval 1 \
+	--log-level debug >"$R.log" 2>&1 &
+pid=$!
+wait_for 10 test -S "$R/run/vswapd/control" || fail "no control socket"
+
+wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.max)\" = $cap ]" ||
+	fail "memory.vswap.max not set to $cap (is $(knob app-a.service memory.vswap.max))"
+wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.writeback 2>/dev/null)\" = 4194304 ]" ||
+	fail "no writeback of 4M requested"
+diff -r "$R/app-b.before" "$R/sys/fs/cgroup/workload.slice/app-b.service" ||
+	fail "app-b, which no policy matches, was written to"
+
+managed=$(ctl --json daemon | jq -r '.managed[].cgroup')
+[ "$managed" = "/$app" ] || fail "managed set is '$managed'"
+explain=$(ctl --json explain "/$app")
+jq -e '[.decisions[].actions[].action] | index("set-vswap-max") and index("writeback")' \
+	<<<"$explain" >/dev/null || fail "explain lacks the actions: $explain"
+jq -e '.decisions[-1].actions[0].reason | test("vswap at .* of its cap")' <<<"$explain" >/dev/null ||
+	fail "explain gives no reason: $explain"
+ctl explain "/$app" | grep -q "writeback 4194304 bytes" || fail "explain text"
+
+wait_for 5 grep -q 'vswapd_actions_total{cgroup="/'"$app"'",action="writeback"}' \
+	"$R/run/vswapd/metrics.prom" || fail "metrics textfile lacks the writeback counter"
+tail -n1 "$R/run/vswapd/metrics.prom" | grep -qx '# EOF' || fail "metrics textfile not terminated"
+ctl metrics | grep -q '^vswapd_managed_cgroups 1$' || fail "metrics verb"
+
+# A bad policy: rejected whole, the old one stays in force.
+printf '{ "schema_version": 1,\n  "vswap": { "max": "lots" } }\n' >"$R/run/bad.json"
+mkdir -p "$R/run/vswapd/policies.d"
+mv "$R/run/bad.json" "$R/run/vswapd/policies.d/bad.json"
+if out=$(ctl reload 2>&1); then fail "reload accepted a bad policy"; fi
+grep -q "/run/vswapd/policies.d/bad.json:2:22" <<<"$out" || fail "reload error lacks FILE:LINE:COLUMN: $out"
+ctl --json daemon | jq -e '.last_reload_error | test("bad.json")' >/dev/null || fail "status lacks the reload error"
+echo max >"$R/sys/fs/cgroup/$app/memory.vswap.max" # someone resets the knob
+wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.max)\" = $cap ]" ||
+	fail "the old policy stopped working after a bad reload"
+
+# Mutating requests need root; reading does not.
+if command -v setpriv >/dev/null; then
+	if setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" reload 2>"$R.err"; then
+		fail "an unprivileged reload was accepted"
+	fi
+	grep -q "permission denied" "$R.err" || fail "unprivileged reload: $(cat "$R.err")"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" daemon >/dev/null ||
+		fail "an unprivileged status request was refused"
+fi
+
+# The policy goes (inotify, no explicit reload): knobs return to what the daemon found.
+rm "$R/run/vswapd/policies.d/bad.json" "$R/etc/vswapd/policies.d/app-a.json"
+wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.max)\" = $orig_max ]" ||
+	fail "memory.vswap.max not restored to $orig_max"
+wait_for 5 sh -c "$vswapctl --root $R --json daemon | jq -e '.managed == []'" ||
+	fail "still managing after the policy went"
+
+kill -TERM "$pid"
+wait "$pid" || fail "vswapd exited with $?"
+pid=
+[ ! -e "$R/run/vswapd/control" ] || fail "control socket left behind"
+echo "daemon.sh: all checks passed"
