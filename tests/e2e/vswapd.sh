@@ -1,0 +1,110 @@
+# Guest side of the vswapd end-to-end test (busybox sh under tests/vm/run), on the patched
+# kernel (MODE=patched) or the unpatched one (MODE=stock):
+#   app-a outgrows memory.max and its policy's vswap cap: vswapd caps it and writes back
+#   (patched), or emulates the cap with memory.zswap.max and says writeback is unavailable
+#   (stock); app-b, under another policy, is left alone; a bad policy dropped in at runtime is
+#   rejected and the old one keeps working. memhog verifies every page it gets back.
+MODE=${1:?patched or stock}
+set -u
+cg=/sys/fs/cgroup
+A=$cg/work.slice/app-a.service
+B=$cg/work.slice/app-b.service
+failures=0
+check() { # DESCRIPTION COMMAND...
+	if "${@:2}"; then echo "PASS: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi
+}
+stat_key() { awk -v k="$2" '$1 == k { print $2 }' "$1"; }
+wait_for() { # SECONDS COMMAND...
+	i=0
+	while [ $i -lt $(($1 * 5)) ]; do "${@:2}" && return 0; sleep 0.2; i=$((i + 1)); done
+	return 1
+}
+run_in() { # CGROUP LOG CMD...
+	group=$1 log=$2
+	shift 2
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$group" "$@" >"$log" 2>&1 &
+}
+
+mkdir -p $cg/work.slice /etc/vswapd/policies.d /out
+echo +memory >$cg/work.slice/cgroup.subtree_control
+mkdir $A $B
+echo 64M >$A/memory.max
+echo 64M >$B/memory.max
+cat >/etc/vswapd/policies.d/app-a.json <<'JSON'
+{ "schema_version": 1,
+  "match": { "cgroup": "/work.slice/app-a.service" },
+  "vswap": { "max": "24M" },
+  "writeback": { "amount": "4M", "cooldown_s": 1, "max_per_minute": "128M",
+                 "when": [ { "vswap_above_percent": 75 } ] },
+  "interval_s": 1 }
+JSON
+cat >/etc/vswapd/policies.d/app-b.json <<'JSON'
+{ "schema_version": 1,
+  "match": { "cgroup": "/work.slice/app-b.service" },
+  "writeback": { "enabled": false } }
+JSON
+vswapctl capabilities | tee /out/capabilities.txt
+vswapd --log-level debug >/out/vswapd.log 2>&1 &
+daemon=$!
+check "vswapd is up" wait_for 10 test -S /run/vswapd/control
+
+run_in $A /tmp/app-a.log memhog -m 160 -z 10 -r 10 -p 3 -H
+pid_a=$!
+run_in $B /tmp/app-b.log memhog -m 40 -z 10 -r 10 -p 1 -H
+pid_b=$!
+check "app-a filled its memory" wait_for 300 grep -q '^memhog: ready' /tmp/app-a.log
+check "app-b filled its memory" wait_for 300 grep -q '^memhog: ready' /tmp/app-b.log
+sleep 5
+vswapctl status /work.slice/app-a.service /work.slice/app-b.service | tee /out/status.txt
+vswapctl --json explain /work.slice/app-a.service >/out/explain-a.json
+cat /out/explain-a.json
+
+if [ "$MODE" = patched ]; then
+	check "vswapd set app-a's memory.vswap.max to 24M" [ "$(cat $A/memory.vswap.max)" = 25165824 ]
+	cur=$(cat $A/memory.vswap.current)
+	check "app-a's vswap ($cur) held at the 24M cap" [ "$cur" -le 25165824 ]
+	wb=$(stat_key $A/memory.vswap.stat writeback_policy_pages)
+	check "vswapd wrote back app-a's zswap ($wb pages on request)" [ "${wb:-0}" -gt 0 ]
+	check "zswpwb counts the writebacks" [ "$(stat_key $A/memory.stat zswpwb)" -gt 0 ]
+	echo "memory.vswap.events: $(tr '\n' ' ' <$A/memory.vswap.events)"
+	check "the decision log names the writeback and why" \
+		grep -q '"reason": "policy app-a: vswap at' /out/explain-a.json
+	check "app-b's memory.vswap.max untouched" [ "$(cat $B/memory.vswap.max)" = max ]
+	check "app-b saw no policy writeback" \
+		[ "$(stat_key $B/memory.vswap.stat writeback_policy_pages)" = 0 ]
+	knob=memory.vswap.max want=25165824
+else
+	check "capabilities say stock" grep -q '^Mode:   stock' /out/capabilities.txt
+	zmax=$(cat $A/memory.zswap.max)
+	check "vswap.max emulated with app-a's memory.zswap.max ($zmax)" \
+		[ "$zmax" != max ] && [ "$zmax" -lt 25165824 ] && [ "$zmax" -gt 0 ]
+	check "the log says writeback is unavailable, never pretends" \
+		grep -q 'no memory.vswap.writeback' /out/vswapd.log
+	check "no writeback action was logged" sh -c '! grep -q "did writeback" /out/vswapd.log'
+	check "app-b's memory.zswap.max untouched" [ "$(cat $B/memory.zswap.max)" = max ]
+	knob=memory.zswap.max want=$zmax
+fi
+
+# A bad policy at runtime: rejected, the old one goes on working.
+mkdir -p /run/vswapd/policies.d
+printf '{ "schema_version": 1,\n  "vswap": { "max": "lots" } }\n' >/run/vswapd/policies.d/bad.json
+check "reload rejects the bad policy" sh -c '! vswapctl reload 2>/tmp/reload.err'
+cat /tmp/reload.err
+check "the rejection names file, line and column" \
+	grep -q '/run/vswapd/policies.d/bad.json:2:22' /tmp/reload.err
+echo max >$A/$knob
+check "the old policy still works: $knob back to $want" \
+	wait_for 10 sh -c "[ \"\$(cat $A/$knob)\" = $want ]"
+
+# memhog verified every pass; on SIGTERM it exits 1 if any page ever came back wrong.
+kill $pid_a $pid_b
+wait $pid_a
+check "memhog in app-a read every page back intact" [ $? -eq 0 ]
+wait $pid_b
+check "memhog in app-b read every page back intact" [ $? -eq 0 ]
+kill $daemon
+wait $daemon
+check "vswapd exits cleanly on SIGTERM" [ $? -eq 0 ]
+cp /tmp/app-a.log /tmp/app-b.log /out/
+echo "e2e ($MODE): $failures failures"
+[ $failures -eq 0 ]
