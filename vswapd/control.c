@@ -14,6 +14,7 @@
 #include "log.h"
 #include "manager.h"
 #include "metrics.h"
+#include "taskstats.h"
 #include "util.h"
 
 struct control {
@@ -124,6 +125,32 @@ static struct managed *target(struct manager *m, struct json_object *req, struct
 	return mc;
 }
 
+/* The tasks of the cgroup waiting most on swap-in and thrashing, from taskstats. */
+static struct json_object *tasks_json(struct manager *m, const struct managed *mc)
+{
+	_cleanup_free_ char *procs = NULL;
+	struct taskstats_top top = {};
+	struct json_object *o = json_object_new_object();
+	struct json_object *list = json_object_new_array();
+
+	if (vswap_cgroup_read(m->ctx, mc->path, "cgroup.procs", &procs, NULL) == 0)
+		taskstats_top(procs, &top);
+	for (size_t i = 0; i < top.n; i++) {
+		struct json_object *t = json_object_new_object();
+		json_object_object_add(t, "pid", json_object_new_int(top.tasks[i].pid));
+		json_object_object_add(t, "comm", json_object_new_string(top.tasks[i].comm));
+		json_object_object_add(t, "swapin_delay_ns",
+				       json_object_new_uint64(top.tasks[i].swapin_delay_ns));
+		json_object_object_add(t, "thrashing_delay_ns",
+				       json_object_new_uint64(top.tasks[i].thrashing_delay_ns));
+		json_object_array_add(list, t);
+	}
+	json_object_object_add(o, "top", list);
+	json_object_object_add(o, "unavailable",
+			       top.unavailable ? json_object_new_string(top.unavailable) : NULL);
+	return o;
+}
+
 static struct json_object *cmd_explain(struct manager *m, struct json_object *req)
 {
 	struct json_object *err = NULL;
@@ -141,6 +168,7 @@ static struct json_object *cmd_explain(struct manager *m, struct json_object *re
 			json_object_array_add(list, json_tokener_parse(e->json));
 	}
 	json_object_object_add(o, "decisions", list);
+	json_object_object_add(o, "tasks", tasks_json(m, mc));
 	return o;
 }
 

@@ -69,6 +69,8 @@ if [ "$MODE" = patched ]; then
 	echo "memory.vswap.events: $(tr '\n' ' ' <$A/memory.vswap.events)"
 	check "the decision log names the writeback and why" \
 		grep -q '"reason": "policy app-a: vswap at' /out/explain-a.json
+	check "explain names memhog among the tasks waiting on swap-in" \
+		grep -q '"comm": "memhog"' /out/explain-a.json
 	check "app-b's memory.vswap.max untouched" [ "$(cat $B/memory.vswap.max)" = max ]
 	check "app-b saw no policy writeback" \
 		[ "$(stat_key $B/memory.vswap.stat writeback_policy_pages)" = 0 ]
