@@ -20,7 +20,7 @@ int vswap_open_beneath(int dirfd, const char *path, int flags)
 	return fd < 0 ? negative_errno() : fd;
 }
 
-static int read_all(int fd, char **ret, size_t *ret_len)
+int vswap_read_fd(int fd, size_t max_bytes, char **ret, size_t *ret_len)
 {
 	size_t cap = 4096, len = 0;
 	_cleanup_free_ char *buf = malloc(cap);
@@ -29,7 +29,7 @@ static int read_all(int fd, char **ret, size_t *ret_len)
 		return -ENOMEM;
 	for (;;) {
 		if (len + 1 >= cap) {
-			if (cap >= VSWAP_READ_MAX_BYTES)
+			if (cap >= max_bytes)
 				return -EFBIG;
 			char *nb = realloc(buf, cap * 2);
 			if (!nb)
@@ -59,7 +59,7 @@ int vswap_read_at(int dirfd, const char *path, char **ret, size_t *ret_len)
 
 	if (fd < 0)
 		return fd;
-	return read_all(fd, ret, ret_len);
+	return vswap_read_fd(fd, VSWAP_READ_MAX_BYTES, ret, ret_len);
 }
 
 int vswap_read_file(const char *path, char **ret, size_t *ret_len)
@@ -68,7 +68,7 @@ int vswap_read_file(const char *path, char **ret, size_t *ret_len)
 
 	if (fd < 0)
 		return negative_errno();
-	return read_all(fd, ret, ret_len);
+	return vswap_read_fd(fd, VSWAP_READ_MAX_BYTES, ret, ret_len);
 }
 
 int vswap_read_root(const struct vswap_ctx *ctx, const char *path, char **ret, size_t *ret_len)

@@ -33,6 +33,9 @@ struct vswap_ctx *vswap_ctx_free(struct vswap_ctx *ctx);
  */
 int vswap_read_at(int dirfd, const char *path, char **ret, size_t *ret_len);
 
+/* Read fd to its end into a NUL-terminated buffer; -EFBIG past max_bytes. */
+int vswap_read_fd(int fd, size_t max_bytes, char **ret, size_t *ret_len);
+
 /* Read a file a user named (a policy file): any path, same size bound. */
 int vswap_read_file(const char *path, char **ret, size_t *ret_len);
 

@@ -34,36 +34,6 @@ static int connect_daemon(const struct vswapctl_options *opts)
 	return fd;
 }
 
-static int read_reply(int fd, char **ret)
-{
-	size_t cap = 65536, len = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-
-	if (!buf)
-		return -ENOMEM;
-	for (;;) {
-		if (len + 1 == cap) {
-			if (cap >= REPLY_MAX)
-				return -EFBIG;
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb)
-				return -ENOMEM;
-			buf = nb;
-		}
-		ssize_t n = read(fd, buf + len, cap - len - 1);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return negative_errno();
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	buf[len] = '\0';
-	*ret = TAKE_PTR(buf);
-	return 0;
-}
-
 /*
  * Send one request, return the parsed reply. Prints why and returns NULL when the daemon
  * cannot be reached or answers garbage; *ret_ok tells whether it said "ok".
@@ -82,7 +52,7 @@ static struct json_object *request(const struct vswapctl_options *opts, struct j
 	}
 	const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
 	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 ||
-	    read_reply(fd, &reply) < 0 || !(o = json_tokener_parse(reply))) {
+	    vswap_read_fd(fd, REPLY_MAX, &reply, NULL) < 0 || !(o = json_tokener_parse(reply))) {
 		vswapctl_error("no valid answer from vswapd");
 		return NULL;
 	}
