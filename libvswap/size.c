@@ -12,7 +12,7 @@
 
 static int unit_shift(char c)
 {
-	static const char units[] = "BKMGTP";
+	static const char units[] = "BKMGTPE";
 	const char *u = strchr(units, toupper((unsigned char)c));
 
 	return c && u ? (int)(u - units) * 10 : -1;
@@ -83,7 +83,8 @@ int vswap_size_parse(const char *s, struct vswap_size *ret)
 	if (shift && ip > (UINT64_MAX >> shift))
 		return -ERANGE;
 	uint64_t bytes = ip << shift;
-	uint64_t frac = (fp << shift) / pow10u(digits); /* fp < 1000, shift <= 50: no overflow */
+	/* fp < 1000 and shift <= 60: the product needs up to 70 bits. */
+	uint64_t frac = (uint64_t)(((unsigned __int128)fp << shift) / pow10u(digits));
 	if (bytes > UINT64_MAX - frac)
 		return -ERANGE;
 	*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = bytes + frac};

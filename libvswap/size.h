@@ -5,7 +5,7 @@
 #include <stdint.h>
 
 /*
- * Sizes as operators write them: "4096", "512K", "1.5G" (binary multiples, B K M G T P,
+ * Sizes as operators write them: "4096", "512K", "1.5G" (binary multiples, B K M G T P E,
  * case-insensitive, at most 3 decimals), "max", or "25%" / "12.5%" of a reference that is
  * only known later (e.g. the cgroup's memory.max at the time a policy is applied).
  */

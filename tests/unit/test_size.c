@@ -118,12 +118,14 @@ static void test_format(void **state)
 /* A whole number of units prints without decimals and parses back to the same bytes. */
 static void test_format_parse_roundtrip(void **state)
 {
-	static const uint64_t counts[] = {1, 7, 512, 1023};
+	static const uint64_t counts[] = {1, 7, 15, 512, 1023};
 	char buf[VSWAP_SIZE_FORMAT_MAX];
 	struct vswap_size s;
 
-	for (unsigned shift = 10; shift <= 50; shift += 10)
+	for (unsigned shift = 10; shift <= 60; shift += 10)
 		for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+			if (counts[i] > UINT64_MAX >> shift)
+				continue; /* 512E and up do not fit in 64 bits */
 			uint64_t bytes = counts[i] << shift;
 			vswap_size_format(bytes, buf);
 			assert_null(strchr(buf, '.'));
