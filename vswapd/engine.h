@@ -88,6 +88,13 @@ void engine_decide(const struct vswap_policy *p, const struct vswap_caps *caps,
 void engine_update(struct engine_state *st, const struct decision *d, const bool *done,
 		   double now_s);
 
+/*
+ * What of a policy this kernel cannot do as written, one sentence per field (at most
+ * max_notes), so the daemon can say so once when it loads the policy. Returns the count.
+ */
+size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
+			   char (*notes)[192], size_t max_notes);
+
 /* "set-vswap-max", "writeback", ...: stable names for logs, JSON and metrics. */
 const char *action_kind_name(enum action_kind kind);
 

@@ -416,6 +416,19 @@ static void log_load_errors(const struct vswap_policy_load_errors *errs, char **
 	*ret_summary = strdup(summary);
 }
 
+/* Say once per load what each policy cannot do as written on this kernel. */
+static void log_degradations(const struct manager *m)
+{
+	char notes[8][192];
+
+	for (size_t i = 0; i < m->policies->n; i++) {
+		const struct vswap_policy *p = m->policies->policies[i];
+		size_t n = engine_degradations(p, &m->caps, notes, ELEMENTSOF(notes));
+		for (size_t k = 0; k < n; k++)
+			log_notice("policy %s (%s): %s", p->name, p->source, notes[k]);
+	}
+}
+
 int manager_reload(struct manager *m)
 {
 	struct vswap_policy_load_errors errs;
@@ -436,6 +449,7 @@ int manager_reload(struct manager *m)
 		m->policies = set;
 		m->last_reload_error = mfree(m->last_reload_error);
 		log_info("loaded %zu policies", set->n);
+		log_degradations(m);
 		r = manager_rescan(m);
 	}
 	(void)sd_notify(false, "READY=1");
@@ -620,8 +634,10 @@ int manager_new(const struct config *cfg, struct manager **ret)
 		} else if (r < 0)
 			log_error_errno(r, "cannot load policies");
 	}
-	if (r >= 0)
+	if (r >= 0) {
+		log_degradations(m);
 		r = manager_rescan(m);
+	}
 	if (r < 0) {
 		m->cfg = (struct config){}; /* owned by the caller */
 		manager_free(m);

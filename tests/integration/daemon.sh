@@ -84,7 +84,7 @@ printf '{ "schema_version": 1,\n  "vswap": { "max": "lots" } }\n' >"$R/run/bad.j
 mkdir -p "$R/run/vswapd/policies.d"
 mv "$R/run/bad.json" "$R/run/vswapd/policies.d/bad.json"
 if out=$(ctl reload 2>&1); then fail "reload accepted a bad policy"; fi
-grep -q "/run/vswapd/policies.d/bad.json:2:22" <<<"$out" || fail "reload error lacks FILE:LINE:COLUMN: $out"
+grep -q "/run/vswapd/policies.d/bad.json:2:21" <<<"$out" || fail "reload error lacks FILE:LINE:COLUMN: $out"
 ctl --json daemon | jq -e '.last_reload_error | test("bad.json")' >/dev/null || fail "status lacks the reload error"
 echo max >"$R/sys/fs/cgroup/$app/memory.vswap.max" # someone resets the knob
 wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.max)\" = $cap ]" ||

@@ -360,6 +360,24 @@ static void test_failed_action_not_recorded(void **state)
 	vswap_policy_free(p);
 }
 
+static void test_degradations(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1, \"vswap\": {\"max\": \"1G\"},"
+					" \"offload\": {\"enabled\": true}}");
+	char notes[8][192];
+	struct vswap_caps legacy = {.mode = VSWAP_MODE_LEGACY, .memory_controller = true};
+
+	assert_int_equal(engine_degradations(p, &patched, notes, 8), 0);
+	assert_int_equal(engine_degradations(p, &stock, notes, 8), 2);
+	assert_non_null(strstr(notes[0], "vswap.max is emulated"));
+	assert_non_null(strstr(notes[1], "no memory.vswap.writeback"));
+	assert_int_equal(engine_degradations(p, &legacy, notes, 8), 3);
+	assert_non_null(strstr(notes[0], "vswap.max has no effect"));
+	assert_non_null(strstr(notes[2], "offload is inert"));
+	assert_int_equal(engine_degradations(p, &legacy, notes, 1), 1);
+	vswap_policy_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -372,6 +390,7 @@ int main(void)
 	    cmocka_unit_test(test_writeback_held),
 	    cmocka_unit_test(test_offload),
 	    cmocka_unit_test(test_failed_action_not_recorded),
+	    cmocka_unit_test(test_degradations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
