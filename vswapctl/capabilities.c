@@ -44,7 +44,8 @@ static const struct feature features[] = {
     FEATURE(vswap, "memory.vswap.{current,max,peak,events,stat} (vswap series)",
 	    "vswap.max can only be emulated: memory.zswap.max from the measured compression ratio"),
     FEATURE(vswap_writeback, "memory.vswap.writeback (vswap series)",
-	    "writeback on demand can only be emulated by lowering memory.zswap.max for a moment"),
+	    "policy writeback rules are inert (the kernel's zswap shrinker, "
+	    "zswap.shrinker_enabled=Y, writes back on its own)"),
 };
 
 static bool feature_on(const struct vswap_caps *c, const struct feature *f)
