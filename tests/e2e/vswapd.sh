@@ -63,6 +63,10 @@ vswapctl status /work.slice/app-a.service /work.slice/app-b.service | tee /out/s
 vswapctl --json explain /work.slice/app-a.service >/out/explain-a.json
 cat /out/explain-a.json
 
+check "PSI triggers woke vswapd (not only its timer)" \
+	grep -q '"pressure_events": [1-9]' /out/explain-a.json
+check "decisions were taken on pressure events" grep -q '"trigger": "pressure"' /out/explain-a.json
+
 if [ "$MODE" = patched ]; then
 	check "vswapd set app-a's memory.vswap.max to 24M" [ "$(cat $A/memory.vswap.max)" = 25165824 ]
 	cur=$(cat $A/memory.vswap.current)
