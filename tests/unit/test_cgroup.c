@@ -18,43 +18,24 @@
 #include "parse.h"
 #include "tmptree.h"
 
-struct fixture {
-	char *root;
-	struct vswap_ctx *ctx;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	char *root = tmptree_new();
 
-	f->root = tmptree_new();
-	tmptree_mkdir(f->root, "sys/fs/cgroup/b");
-	tmptree_mkdir(f->root, "sys/fs/cgroup/a.slice/y");
-	tmptree_mkdir(f->root, "sys/fs/cgroup/a.slice/x");
-	tmptree_write(f->root, "sys/fs/cgroup/a.slice/x/memory.max", "max\n");
-	tmptree_write(f->root, "sys/fs/cgroup/a.slice/x/memory.zswap.writeback", "1\n");
-	tmptree_write(f->root, "sys/fs/cgroup/not-a-cgroup", "file\n");
-	char link[4096];
-	snprintf(link, sizeof(link), "%s/sys/fs/cgroup/escape", f->root);
-	assert_int_equal(symlink("/etc", link), 0);
-	assert_int_equal(vswap_ctx_new(f->root, &f->ctx), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	vswap_ctx_free(f->ctx);
-	tmptree_free(f->root);
-	free(f);
+	tmptree_mkdir(root, "sys/fs/cgroup/b");
+	tmptree_mkdir(root, "sys/fs/cgroup/a.slice/y");
+	tmptree_mkdir(root, "sys/fs/cgroup/a.slice/x");
+	tmptree_write(root, "sys/fs/cgroup/a.slice/x/memory.max", "max\n");
+	tmptree_write(root, "sys/fs/cgroup/a.slice/x/memory.zswap.writeback", "1\n");
+	tmptree_write(root, "sys/fs/cgroup/not-a-cgroup", "file\n");
+	tmptree_symlink(root, "sys/fs/cgroup/escape", "/etc");
+	*state = tmptree_fixture_open(root);
 	return 0;
 }
 
 static void test_ctx_finds_mount(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 
 	assert_string_equal(f->ctx->cgroup_mount, "/sys/fs/cgroup");
 }
@@ -93,7 +74,7 @@ static void test_normalize(void **state)
 	    {"a\nb", -EINVAL, NULL},
 	    {"...", 0, "..."},
 	};
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *out = NULL;
@@ -120,7 +101,7 @@ static int record(const char *path, void *userdata)
 
 static void test_walk_order_and_boundaries(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct visits v = {};
 
 	assert_int_equal(vswap_cgroup_walk(f->ctx, "", record, &v), 0);
@@ -140,7 +121,7 @@ static void test_walk_order_and_boundaries(void **state)
 
 static void test_no_escape_through_symlinks(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	char *buf = NULL;
 	size_t len;
 
@@ -151,7 +132,7 @@ static void test_no_escape_through_symlinks(void **state)
 
 static void test_knob_set_limit(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	uint64_t v = 0;
 
 	assert_int_equal(vswap_knob_set_limit(f->ctx, "a.slice/x", "memory.max", 1 << 20, &v), 0);
@@ -165,7 +146,7 @@ static void test_knob_set_limit(void **state)
 
 static void test_knob_rejects_before_writing(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	const char *path = "sys/fs/cgroup/a.slice/x/memory.zswap.writeback";
 
 	assert_int_equal(vswap_knob_write(f->ctx, "a.slice/x", "memory.zswap.writeback", "2"),
@@ -185,13 +166,16 @@ static void test_knob_rejects_before_writing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_ctx_finds_mount, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_ctx_finds_mount, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test(test_ctx_without_cgroup2),
-	    cmocka_unit_test_setup_teardown(test_normalize, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_walk_order_and_boundaries, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_no_escape_through_symlinks, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_knob_set_limit, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_knob_rejects_before_writing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_normalize, setup, tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_order_and_boundaries, setup,
+					    tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_no_escape_through_symlinks, setup,
+					    tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_knob_set_limit, setup, tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_knob_rejects_before_writing, setup,
+					    tmptree_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,48 +17,29 @@
 
 #define V1 "{\"schema_version\": 1"
 
-struct fixture {
-	char *root;
-	struct vswap_ctx *ctx;
-};
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof(*f));
+	char *root = tmptree_new();
 
-	f->root = tmptree_new();
-	tmptree_write(f->root, "usr/lib/vswapd/policies.d/default.json",
+	tmptree_write(root, "usr/lib/vswapd/policies.d/default.json",
 		      V1 ", \"vswap\": {\"max\": \"50%\"}}");
-	tmptree_write(f->root, "usr/lib/vswapd/policies.d/batch.json",
+	tmptree_write(root, "usr/lib/vswapd/policies.d/batch.json",
 		      V1 ", \"match\": {\"cgroup\": \"/batch.slice/*\"}}");
-	tmptree_write(f->root, "usr/lib/vswapd/policies.d/masked.json",
+	tmptree_write(root, "usr/lib/vswapd/policies.d/masked.json",
 		      V1 ", \"match\": {\"cgroup\": \"/m\"}}");
 	tmptree_write(
-	    f->root, "etc/vswapd/policies.d/batch.json",
+	    root, "etc/vswapd/policies.d/batch.json",
 	    V1 ", \"match\": {\"cgroup\": \"/batch.slice/*\"}, \"vswap\": {\"max\": \"1G\"}}");
-	tmptree_write(f->root, "etc/vswapd/policies.d/README", "not a policy");
-	tmptree_mkdir(f->root, "run/vswapd/policies.d");
-	char link[4096];
-	snprintf(link, sizeof(link), "%s/run/vswapd/policies.d/masked.json", f->root);
-	assert_int_equal(symlink("/dev/null", link), 0);
-	assert_int_equal(vswap_ctx_new(f->root, &f->ctx), 0);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-
-	vswap_ctx_free(f->ctx);
-	tmptree_free(f->root);
-	free(f);
+	tmptree_write(root, "etc/vswapd/policies.d/README", "not a policy");
+	tmptree_mkdir(root, "run/vswapd/policies.d");
+	tmptree_symlink(root, "run/vswapd/policies.d/masked.json", "/dev/null");
+	*state = tmptree_fixture_open(root);
 	return 0;
 }
 
 static void test_layering(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct vswap_policy_load_errors errs;
 	struct vswap_policy_set *set = NULL;
 
@@ -77,7 +58,7 @@ static void test_layering(void **state)
 
 static void test_all_or_nothing(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct vswap_policy_load_errors errs;
 	struct vswap_policy_set *set = NULL;
 
@@ -115,7 +96,7 @@ static const char *resolve_db(const struct vswap_policy *p, void *userdata)
 
 static void test_unit_resolution(void **state)
 {
-	struct fixture *f = *state;
+	struct tmptree_fixture *f = *state;
 	struct vswap_policy_load_errors errs;
 	struct vswap_policy_set *set = NULL;
 
@@ -135,10 +116,10 @@ static void test_unit_resolution(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_layering, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_layering, setup, tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test(test_empty),
-	    cmocka_unit_test_setup_teardown(test_unit_resolution, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_unit_resolution, setup, tmptree_fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "context.h"
+
 static void mkdir_p(char *path)
 {
 	for (char *p = path + 1; *p; p++)
@@ -84,4 +86,32 @@ void tmptree_free(char *root)
 	if (root)
 		nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 	free(root);
+}
+
+void tmptree_symlink(const char *root, const char *path, const char *target)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s/%s", root, path);
+	assert_int_equal(symlink(target, buf), 0);
+}
+
+struct tmptree_fixture *tmptree_fixture_open(char *root)
+{
+	struct tmptree_fixture *f = calloc(1, sizeof(*f));
+
+	assert_non_null(f);
+	f->root = root;
+	assert_int_equal(vswap_ctx_new(root, &f->ctx), 0);
+	return f;
+}
+
+int tmptree_fixture_teardown(void **state)
+{
+	struct tmptree_fixture *f = *state;
+
+	vswap_ctx_free(f->ctx);
+	tmptree_free(f->root);
+	free(f);
+	return 0;
 }
