@@ -23,7 +23,7 @@ void config_init(struct config *c)
 	    .log_level = LOG_INFO,
 	    .control_socket = strdup("run/vswapd/control"),
 	    .metrics_interval_s = 15,
-	    .max_backoff = 16,
+	    .max_backoff = 64,
 	};
 }
 

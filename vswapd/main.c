@@ -25,7 +25,7 @@ static void help(void)
 	    "  --metrics-file PATH     node_exporter textfile, off if unset (MetricsFile=)\n"
 	    "  --metrics-interval S    Seconds between textfile writes     (MetricsInterval=15)\n"
 	    "  --max-backoff N         Quiet cgroups sampled every interval x N at most "
-	    "(MaxBackoff=16)\n"
+	    "(MaxBackoff=64)\n"
 	    "  -h, --help              Show this help\n"
 	    "  --version               Show the version\n\n"
 	    "Policies: /usr/lib/vswapd/policies.d < /etc/vswapd/policies.d <\n"

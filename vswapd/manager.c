@@ -162,10 +162,13 @@ static void schedule_in(struct managed *mc, uint64_t usec);
 /* The next sample: the policy's interval, doubled per quiet round up to MaxBackoff times. */
 static void schedule(struct managed *mc, const struct vswap_policy *p)
 {
-	double factor =
-	    fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)), mc->manager->cfg.max_backoff);
+	double period_s = p->interval_s * fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)),
+					       mc->manager->cfg.max_backoff);
 
-	schedule_in(mc, (uint64_t)(p->interval_s * factor * USEC_PER_SEC));
+	/* Offload steps run on their own clock: backing off must not slow them. */
+	if (p->offload.enabled)
+		period_s = fmin(period_s, p->offload.interval_s);
+	schedule_in(mc, (uint64_t)(period_s * USEC_PER_SEC));
 }
 
 static void schedule_in(struct managed *mc, uint64_t usec)
@@ -398,6 +401,17 @@ int manager_rescan(struct manager *m)
 	return 0;
 }
 
+/* After a reload: the trigger may have changed, and the new policy applies now. */
+static void rearm(struct managed *mc)
+{
+	mc->psi_source = sd_event_source_disable_unref(mc->psi_source);
+	closep(&mc->psi_fd);
+	mc->psi_fd = -1;
+	arm_psi(mc, policy_of(mc));
+	mc->quiet_rounds = 0;
+	schedule_in(mc, 0);
+}
+
 static void log_load_errors(const struct vswap_policy_load_errors *errs, char **ret_summary)
 {
 	char summary[1024] = "";
@@ -451,6 +465,8 @@ int manager_reload(struct manager *m)
 		log_info("loaded %zu policies", set->n);
 		log_degradations(m);
 		r = manager_rescan(m);
+		for (size_t i = 0; r >= 0 && i < m->n_managed; i++)
+			rearm(m->managed[i]);
 	}
 	(void)sd_notify(false, "READY=1");
 	return r;
