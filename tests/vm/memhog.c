@@ -48,6 +48,7 @@ static volatile sig_atomic_t stop_requested;
 
 static void on_signal(int sig)
 {
+	(void)sig;
 	stop_requested = 1;
 }
 
@@ -141,7 +142,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	unsigned long v;
 	int c;
 
-	*o = (struct options){ 0 };
+	*o = (struct options){0};
 	while ((c = getopt(argc, argv, "m:z:r:p:s:HPTqh")) != -1) {
 		int r = 0;
 
@@ -239,7 +240,7 @@ static void hold(const struct options *o)
 int main(int argc, char **argv)
 {
 	struct options o;
-	size_t page_bytes, pages, bytes, i, counts[3] = { 0 }, bad = 0;
+	size_t page_bytes, pages, bytes, i, counts[3] = {0}, bad = 0;
 	unsigned char *region;
 	uint64_t *expect;
 	double t0;
@@ -285,8 +286,8 @@ int main(int argc, char **argv)
 		pass_bad = verify_pass(&o, region, pages, page_bytes, expect);
 		bad += pass_bad;
 		if (!o.quiet || pass_bad)
-			printf("memhog: pass %u/%u verified %zu pages, %zu wrong, in %.2f s\n", pass,
-			       o.passes, pages, pass_bad, now_seconds() - t0);
+			printf("memhog: pass %u/%u verified %zu pages, %zu wrong, in %.2f s\n",
+			       pass, o.passes, pages, pass_bad, now_seconds() - t0);
 		pageout(&o, region, bytes);
 	}
 	if (!o.quiet)
