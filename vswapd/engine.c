@@ -189,8 +189,10 @@ static bool condition_holds(const struct vswap_condition *c, const struct signal
 		double pct = 100.0 * (double)s->vswap_current / (double)cap;
 		if (pct <= c->vswap_above_percent.value - band * BAND_PERCENT)
 			return false;
-		because(why, why_len, "vswap at %.1f%% of its cap (threshold %.0f%%)", pct,
-			c->vswap_above_percent.value);
+		because(
+		    why, why_len,
+		    "vswap at %.1f%% of its cap (threshold %.0f%%; once started, down to %.0f%%)",
+		    pct, c->vswap_above_percent.value, c->vswap_above_percent.value - BAND_PERCENT);
 	}
 	if (c->ratio_below.set) {
 		if (s->zswap == 0 || ratio >= c->ratio_below.value + band * BAND_RATIO)
