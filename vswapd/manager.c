@@ -392,7 +392,8 @@ int manager_rescan(struct manager *m)
 	free(m->managed);
 	m->managed = sc.next;
 	m->n_managed = sc.n;
-	qsort(m->managed, m->n_managed, sizeof(*m->managed), cmp_managed);
+	if (m->n_managed > 1) /* qsort() must not see the NULL of an empty set */
+		qsort(m->managed, m->n_managed, sizeof(*m->managed), cmp_managed);
 	if (r < 0)
 		return log_error_errno(r, "cannot walk the whole cgroup tree");
 	log_debug("managing %zu cgroups", m->n_managed);
