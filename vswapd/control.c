@@ -17,9 +17,14 @@
 #include "taskstats.h"
 #include "util.h"
 
+/* Requests are one short line: a client that takes longer than this is dropped. */
+#define CONTROL_DEADLINE_US	(5 * 1000 * 1000ULL)
+#define CONTROL_MAX_CONNECTIONS 32
+
 struct control {
 	struct manager *m;
 	int fd;
+	unsigned n_connections;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* unlinked on exit */
 	sd_event_source *source;
 };
@@ -29,6 +34,7 @@ struct connection {
 	int fd;
 	uid_t uid;
 	sd_event_source *source;
+	sd_event_source *deadline; /* a client gets this long to send its request */
 	size_t len;
 	char buf[CONTROL_MAX_REQUEST + 1];
 };
@@ -288,8 +294,16 @@ struct json_object *control_handle(struct manager *m, struct json_object *req, u
 static void connection_free(struct connection *conn)
 {
 	sd_event_source_disable_unref(conn->source);
+	sd_event_source_disable_unref(conn->deadline);
 	closep(&conn->fd);
+	conn->c->n_connections--;
 	free(conn);
+}
+
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	connection_free(userdata); /* too slow: no answer, the peer sees the socket close */
+	return 0;
 }
 
 static void respond(struct connection *conn, struct json_object *reply)
@@ -355,6 +369,10 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 
 	if (cfd < 0)
 		return 0;
+	if (c->n_connections >= CONTROL_MAX_CONNECTIONS) {
+		close(cfd); /* a flood of idle clients must not exhaust the daemon's fds */
+		return 0;
+	}
 	struct connection *conn = calloc(1, sizeof(*conn));
 	if (!conn || getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		free(conn);
@@ -364,7 +382,10 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	conn->c = c;
 	conn->fd = cfd;
 	conn->uid = cred.uid;
-	if (sd_event_add_io(c->m->event, &conn->source, cfd, EPOLLIN, on_readable, conn) < 0)
+	c->n_connections++;
+	if (sd_event_add_io(c->m->event, &conn->source, cfd, EPOLLIN, on_readable, conn) < 0 ||
+	    sd_event_add_time_relative(c->m->event, &conn->deadline, CLOCK_MONOTONIC,
+				       CONTROL_DEADLINE_US, 0, on_deadline, conn) < 0)
 		connection_free(conn);
 	return 0;
 }

@@ -4,7 +4,8 @@
 /*
  * The control socket (ControlSocket=, /run/vswapd/control): a stream socket; a client sends
  * one JSON object ended by a newline (or by shutting down its write side) and gets one JSON
- * object back, then the connection closes. Requests over 64 KiB are refused. Commands that
+ * object back, then the connection closes. Requests over 64 KiB, clients silent for 5 s and
+ * clients beyond 32 at once are dropped. Commands that
  * change anything (reload, override, clear-override, writeback, set-max) need the peer to
  * be root (SO_PEERCRED). See vswapd(8) for the commands.
  */
