@@ -76,23 +76,11 @@ int vswap_read_root(const struct vswap_ctx *ctx, const char *path, char **ret, s
 	return vswap_read_at(ctx->root_fd, path, ret, ret_len);
 }
 
-/* /proc/self inside the root is a magic link only on a real procfs; resolve it by hand. */
-static int read_mountinfo(int root_fd, char **ret, size_t *ret_len)
-{
-	char path[64];
-	int r = vswap_read_at(root_fd, "proc/self/mountinfo", ret, ret_len);
-
-	if (r != -ELOOP && r != -EXDEV)
-		return r;
-	snprintf(path, sizeof(path), "proc/%d/mountinfo", (int)getpid());
-	return vswap_read_at(root_fd, path, ret, ret_len);
-}
-
 static int find_cgroup_mount(struct vswap_ctx *ctx)
 {
 	_cleanup_free_ char *mi = NULL;
 	size_t len;
-	int r = read_mountinfo(ctx->root_fd, &mi, &len);
+	int r = vswap_read_at(ctx->root_fd, "proc/self/mountinfo", &mi, &len);
 
 	if (r < 0)
 		return r;
