@@ -56,6 +56,22 @@ int vswap_cgroup_normalize(const struct vswap_ctx *ctx, const char *input, char 
 	return 0;
 }
 
+bool vswap_cgroup_path_valid(const char *display)
+{
+	if (display[0] != '/')
+		return false;
+	if (streq(display, "/"))
+		return true;
+	for (const char *s = display + 1;; s++) {
+		size_t n = strcspn(s, "/");
+		if (n == 0 || !valid_component(s, n))
+			return false;
+		s += n;
+		if (!*s)
+			return true;
+	}
+}
+
 char *vswap_cgroup_display(const char *path)
 {
 	char *d;

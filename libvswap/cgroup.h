@@ -19,6 +19,10 @@
  */
 int vswap_cgroup_normalize(const struct vswap_ctx *ctx, const char *input, char **ret);
 
+/* Whether display is a canonical "/"-prefixed path: "/a/b", no "//", "." or "..", no trailing
+ * "/", no control characters. "/" itself is valid. */
+bool vswap_cgroup_path_valid(const char *display);
+
 /* "/" + path: for output. Returns a static "/" for the root. */
 char *vswap_cgroup_display(const char *path);
 

@@ -1,9 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "policyset.h"
 
-#include <dirent.h>
-#include <fcntl.h>
-
+#include "confdirs.h"
 #include "util.h"
 
 const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT] = {
@@ -12,86 +10,8 @@ const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT] = {
     "run/vswapd/policies.d",
 };
 
-/* One winning file per name. */
-struct entry {
-	char name[256];
-	char path[512]; /* inside the root, for messages "/etc/vswapd/policies.d/x.json" */
-	bool masked;
-};
-
-struct entries {
-	size_t n;
-	struct entry *e;
-};
-
-static bool is_policy_file(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && name[0] != '.' && streq(name + n - 5, ".json");
-}
-
-static bool is_mask(int dirfd, const char *name)
-{
-	char target[16];
-	ssize_t n = readlinkat(dirfd, name, target, sizeof(target) - 1);
-
-	if (n < 0)
-		return false;
-	target[n] = '\0';
-	return streq(target, "/dev/null");
-}
-
-static int put_entry(struct entries *es, const char *dir, const char *file, bool masked)
-{
-	size_t len = strlen(file) - 5;
-	struct entry *e = NULL;
-
-	for (size_t i = 0; i < es->n; i++)
-		if (strlen(es->e[i].name) == len && strncmp(es->e[i].name, file, len) == 0)
-			e = &es->e[i];
-	if (!e) {
-		struct entry *ne = reallocarray(es->e, es->n + 1, sizeof(*ne));
-		if (!ne)
-			return -ENOMEM;
-		es->e = ne;
-		e = &es->e[es->n++];
-		snprintf(e->name, sizeof(e->name), "%.*s", (int)len, file);
-	}
-	snprintf(e->path, sizeof(e->path), "/%s/%s", dir, file);
-	e->masked = masked;
-	return 0;
-}
-
-static int scan_dir(const struct vswap_ctx *ctx, const char *dir, struct entries *es)
-{
-	_cleanup_close_ int fd = vswap_open_beneath(ctx->root_fd, dir, O_RDONLY | O_DIRECTORY);
-	struct dirent **names = NULL;
-	int r = 0;
-
-	if (fd == -ENOENT)
-		return 0;
-	if (fd < 0)
-		return fd;
-	int n = scandirat(fd, ".", &names, NULL, alphasort);
-	if (n < 0)
-		return negative_errno();
-	for (int i = 0; i < n; i++) {
-		if (r == 0 && is_policy_file(names[i]->d_name))
-			r = put_entry(es, dir, names[i]->d_name, is_mask(fd, names[i]->d_name));
-		free(names[i]);
-	}
-	free(names);
-	return r;
-}
-
-static int cmp_entry(const void *a, const void *b)
-{
-	return strcmp(((const struct entry *)a)->name, ((const struct entry *)b)->name);
-}
-
-static void add_error(struct vswap_policy_load_errors *errs, const char *path,
-		      const struct vswap_policy_error *err, const char *what)
+void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const char *path,
+				 const struct vswap_policy_error *err, const char *what)
 {
 	if (errs->n < ELEMENTSOF(errs->errors)) {
 		struct vswap_policy_load_error *e = &errs->errors[errs->n];
@@ -106,21 +26,23 @@ static void add_error(struct vswap_policy_load_errors *errs, const char *path,
 	errs->n++;
 }
 
-static int load_one(const struct vswap_ctx *ctx, const struct entry *e, struct vswap_policy **ret,
-		    struct vswap_policy_load_errors *errs)
+static int load_one(const struct vswap_ctx *ctx, const struct vswap_conf_file *f,
+		    struct vswap_policy **ret, struct vswap_policy_load_errors *errs)
 {
 	_cleanup_free_ char *text = NULL;
 	struct vswap_policy_error perr = {};
+	char name[sizeof(f->name)];
 	size_t len;
-	int r = vswap_read_root(ctx, e->path + 1, &text, &len);
+	int r = vswap_read_root(ctx, f->path + 1, &text, &len);
 
 	if (r < 0) {
-		add_error(errs, e->path, NULL, strerror(-r));
+		vswap_policy_load_error_add(errs, f->path, NULL, strerror(-r));
 		return r == -ENOMEM ? r : 0;
 	}
-	r = vswap_policy_parse(text, len, e->name, e->path, ret, &perr);
+	snprintf(name, sizeof(name), "%.*s", (int)(strlen(f->name) - 5), f->name);
+	r = vswap_policy_parse(text, len, name, f->path, ret, &perr);
 	if (r == -EBADMSG)
-		add_error(errs, e->path, &perr, NULL);
+		vswap_policy_load_error_add(errs, f->path, &perr, NULL);
 	return r == -EBADMSG ? 0 : r;
 }
 
@@ -138,38 +60,58 @@ static void check_defaults(const struct vswap_policy_set *set,
 			snprintf(what, sizeof(what),
 				 "a second default policy (no \"match\"): %s is one",
 				 first->source);
-			add_error(errs, set->policies[i]->source, NULL, what);
+			vswap_policy_load_error_add(errs, set->policies[i]->source, NULL, what);
 		}
 		first = first ? first : set->policies[i];
+	}
+}
+
+/* Every attachment names a policy that exists (and is not masked). */
+static void check_attachments(const struct vswap_policy_set *set,
+			      struct vswap_policy_load_errors *errs)
+{
+	for (size_t i = 0; i < set->attachments.n; i++) {
+		const struct vswap_attachment *a = &set->attachments.a[i];
+		if (vswap_policy_set_find(set, a->policy))
+			continue;
+		struct vswap_policy_error e = {.line = a->line, .column = a->column};
+		snprintf(e.field, sizeof(e.field), "Policy");
+		snprintf(e.what, sizeof(e.what),
+			 "no policy named \"%s\" (see vswapctl list-policies)", a->policy);
+		vswap_policy_load_error_add(errs, a->source, &e, NULL);
 	}
 }
 
 int vswap_policy_set_load(const struct vswap_ctx *ctx, struct vswap_policy_set **ret,
 			  struct vswap_policy_load_errors *errs)
 {
-	struct entries es = {};
+	struct vswap_conf_files fs = {};
 	struct vswap_policy_set *set = calloc(1, sizeof(*set));
 	int r = set ? 0 : -ENOMEM;
 
 	*errs = (struct vswap_policy_load_errors){};
-	for (size_t i = 0; r == 0 && i < VSWAP_POLICY_DIRS_COUNT; i++)
-		r = scan_dir(ctx, vswap_policy_dirs[i], &es);
-	if (r == 0 && es.n > 0) {
-		qsort(es.e, es.n, sizeof(*es.e), cmp_entry);
-		set->policies = calloc(es.n, sizeof(*set->policies));
+	if (r == 0)
+		r = vswap_conf_files_list(ctx, vswap_policy_dirs, VSWAP_POLICY_DIRS_COUNT, ".json",
+					  &fs);
+	if (r == 0 && fs.n > 0) {
+		set->policies = calloc(fs.n, sizeof(*set->policies));
 		r = set->policies ? 0 : -ENOMEM;
 	}
-	for (size_t i = 0; r == 0 && i < es.n; i++) {
+	for (size_t i = 0; r == 0 && i < fs.n; i++) {
 		struct vswap_policy *p = NULL;
-		if (es.e[i].masked)
+		if (fs.f[i].masked)
 			continue;
-		r = load_one(ctx, &es.e[i], &p, errs);
+		r = load_one(ctx, &fs.f[i], &p, errs);
 		if (p)
 			set->policies[set->n++] = p;
 	}
-	free(es.e);
+	vswap_conf_files_clear(&fs);
 	if (r == 0)
 		check_defaults(set, errs);
+	if (r == 0)
+		r = vswap_attachments_load(ctx, &set->attachments, errs);
+	if (r == 0)
+		check_attachments(set, errs);
 	if (r == 0 && errs->n > 0)
 		r = -EBADMSG;
 	if (r < 0) {
@@ -187,23 +129,48 @@ struct vswap_policy_set *vswap_policy_set_free(struct vswap_policy_set *set)
 	for (size_t i = 0; i < set->n; i++)
 		vswap_policy_free(set->policies[i]);
 	free(set->policies);
+	vswap_attachments_clear(&set->attachments);
 	free(set);
 	return NULL;
 }
 
+/* The attachment deciding for cgroup: its own, else one of the unit that owns it. */
+static const struct vswap_attachment *attachment_for(const struct vswap_policy_set *set,
+						     const char *cgroup,
+						     vswap_unit_resolver_t resolve, void *userdata)
+{
+	const struct vswap_attachments *as = &set->attachments;
+	const struct vswap_attachment *a = vswap_attachments_find(as, VSWAP_ATTACH_CGROUP, cgroup);
+
+	for (size_t i = 0; !a && resolve && i < as->n; i++) {
+		const char *resolved = NULL;
+		if (as->a[i].kind == VSWAP_ATTACH_UNIT)
+			resolved = resolve(as->a[i].target, userdata);
+		if (resolved && streq(resolved, cgroup))
+			a = &as->a[i];
+	}
+	return a;
+}
+
 const struct vswap_policy *vswap_policy_set_match(const struct vswap_policy_set *set,
 						  const char *cgroup, vswap_unit_resolver_t resolve,
-						  void *userdata)
+						  void *userdata,
+						  const struct vswap_attachment **ret_by)
 {
+	const struct vswap_attachment *by = attachment_for(set, cgroup, resolve, userdata);
 	const struct vswap_policy *best = NULL;
 	int best_score = -1;
 
+	if (ret_by)
+		*ret_by = by;
+	if (by)
+		return vswap_policy_set_find(set, by->policy);
 	for (size_t i = 0; i < set->n; i++) {
 		const struct vswap_policy *p = set->policies[i];
 		const char *resolved = NULL;
 		if ((p->match_kind == VSWAP_MATCH_UNIT || p->match_kind == VSWAP_MATCH_SLICE) &&
 		    resolve)
-			resolved = resolve(p, userdata);
+			resolved = resolve(p->match, userdata);
 		int score = vswap_policy_match(p, cgroup, resolved);
 		if (score > best_score) {
 			best = p;

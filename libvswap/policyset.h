@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "attach.h"
 #include "context.h"
 #include "policy.h"
 
@@ -21,6 +22,7 @@ extern const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT];
 struct vswap_policy_set {
 	size_t n;
 	struct vswap_policy **policies; /* name order */
+	struct vswap_attachments attachments;
 };
 
 /* A file that could not be loaded: an I/O error (err.what has it) or a policy error. */
@@ -34,21 +36,31 @@ struct vswap_policy_load_errors {
 	struct vswap_policy_load_error errors[16]; /* the first 16; n counts them all */
 };
 
+/* Record one error (err NULL: what says it all); past the first 16 they are only counted. */
+void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const char *path,
+				 const struct vswap_policy_error *err, const char *what);
+
 /*
- * Load the set. All or nothing: if any file is invalid (or two files are default policies)
- * returns -EBADMSG with every error in errs and no set, so a caller keeps its old one.
+ * Load the set with its attachments (attach.h). All or nothing: if any file is invalid, two
+ * files are default policies, or an attachment names no policy of the set, returns -EBADMSG
+ * with every error in errs and no set, so a caller keeps its old one.
  */
 int vswap_policy_set_load(const struct vswap_ctx *ctx, struct vswap_policy_set **ret,
 			  struct vswap_policy_load_errors *errs);
 struct vswap_policy_set *vswap_policy_set_free(struct vswap_policy_set *set);
 
-/* The unit/slice -> cgroup ("/"-prefixed) resolution the daemon does over D-Bus. */
-typedef const char *(*vswap_unit_resolver_t)(const struct vswap_policy *p, void *userdata);
+/* A unit or slice -> its cgroup ("/"-prefixed), over D-Bus; NULL: not loaded or unknown. */
+typedef const char *(*vswap_unit_resolver_t)(const char *unit, void *userdata);
 
-/* The most specific policy for a cgroup ("/a/b"); ties go to the first name. NULL: none. */
+/*
+ * The policy for a cgroup ("/a/b"): its attachment (cgroup, then unit), else the most
+ * specific "match" (ties go to the first name). NULL: none. *ret_by (optional) is the
+ * attachment that decided, or NULL when a match did.
+ */
 const struct vswap_policy *vswap_policy_set_match(const struct vswap_policy_set *set,
 						  const char *cgroup, vswap_unit_resolver_t resolve,
-						  void *userdata);
+						  void *userdata,
+						  const struct vswap_attachment **ret_by);
 
 /* The policy named name, or NULL. */
 const struct vswap_policy *vswap_policy_set_find(const struct vswap_policy_set *set,

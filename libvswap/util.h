@@ -6,6 +6,7 @@
  * Functions that can fail return a negative errno, >= 0 on success.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +35,12 @@ static inline void fclosep(FILE **f)
 		fclose(*f);
 }
 
+static inline void closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 /* free() that returns NULL: p = mfree(p); */
 static inline void *mfree(void *p)
 {
@@ -41,9 +48,10 @@ static inline void *mfree(void *p)
 	return NULL;
 }
 
-#define _cleanup_free_	 _cleanup_(freep)
-#define _cleanup_close_	 _cleanup_(closep)
-#define _cleanup_fclose_ _cleanup_(fclosep)
+#define _cleanup_free_	   _cleanup_(freep)
+#define _cleanup_close_	   _cleanup_(closep)
+#define _cleanup_fclose_   _cleanup_(fclosep)
+#define _cleanup_closedir_ _cleanup_(closedirp)
 
 /* Hand a pointer over to a new owner, leaving NULL behind so cleanup does nothing. */
 #define TAKE_PTR(p)                                                                                \

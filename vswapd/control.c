@@ -79,6 +79,8 @@ static struct json_object *managed_json(const struct managed *mc)
 
 	json_object_object_add(o, "cgroup", json_object_new_string(mc->display));
 	json_object_object_add(o, "policy", json_object_new_string(mc->policy));
+	json_object_object_add(o, "policy_chosen_by",
+			       json_object_new_string(mc->chosen_by ? mc->chosen_by : ""));
 	json_object_object_add(o, "override",
 			       mc->override ? json_object_new_string(mc->override) : NULL);
 	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));

@@ -264,6 +264,7 @@ static struct managed *managed_free(struct managed *mc)
 	free(mc->path);
 	free(mc->display);
 	free(mc->policy);
+	free(mc->chosen_by);
 	free(mc->override);
 	free(mc);
 	return NULL;
@@ -351,10 +352,11 @@ static int scan_visit(const char *path, void *userdata)
 		return 0;
 	_cleanup_free_ char *display = vswap_cgroup_display(path);
 	struct managed *mc = take_existing(m, path);
+	const struct vswap_attachment *by = NULL;
 	const struct vswap_policy *p =
 	    mc && mc->override ? vswap_policy_set_find(m->policies, mc->override) : NULL;
 	if (!p)
-		p = vswap_policy_set_match(m->policies, display, unit_resolve, m);
+		p = vswap_policy_set_match(m->policies, display, unit_resolve, m, &by);
 	if (!p) {
 		if (mc) /* no policy any more: put the knobs back */
 			(void)actuator_restore(m->ctx, mc->path, &mc->knobs, m->cfg.dry_run);
@@ -367,6 +369,8 @@ static int scan_visit(const char *path, void *userdata)
 	}
 	if (!mc && !(mc = managed_new(m, path, p)))
 		return -ENOMEM;
+	free(mc->chosen_by);
+	mc->chosen_by = strdup(mc->override ? "override" : by ? by->source : p->source);
 	if (!mc->timer)
 		schedule_in(mc, 0); /* newly managed: a first look right away */
 	return scan_push(sc, mc);
@@ -444,6 +448,8 @@ static void log_degradations(const struct manager *m)
 	}
 }
 
+static void watch_config_dirs(struct manager *m);
+
 int manager_reload(struct manager *m)
 {
 	struct vswap_policy_load_errors errs;
@@ -451,6 +457,8 @@ int manager_reload(struct manager *m)
 
 	(void)sd_notify(false, "RELOADING=1");
 	m->reloads++;
+	if (m->inotify_fd >= 0)
+		watch_config_dirs(m);
 	int r = vswap_policy_set_load(m->ctx, &set, &errs);
 	if (r == -EBADMSG) {
 		m->reload_failures++;
@@ -499,10 +507,10 @@ static void arm_oneshot(struct manager *m, sd_event_source **src, uint64_t delay
 		log_error_errno(r, "cannot arm a timer");
 }
 
-static bool is_policy_wd(const struct manager *m, int wd)
+static bool is_config_wd(const struct manager *m, int wd)
 {
-	for (size_t i = 0; i < VSWAP_POLICY_DIRS_COUNT; i++)
-		if (m->policy_wd[i] == wd)
+	for (size_t i = 0; i < m->n_config_wd; i++)
+		if (m->config_wd[i] == wd)
 			return true;
 	return false;
 }
@@ -519,7 +527,7 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userda
 			break;
 		for (char *p = buf; p < buf + n;) {
 			struct inotify_event *ev = (struct inotify_event *)p;
-			if (is_policy_wd(m, ev->wd))
+			if (is_config_wd(m, ev->wd))
 				reload = true;
 			else if (ev->mask & (IN_CREATE | IN_DELETE | IN_Q_OVERFLOW))
 				rescan = true;
@@ -533,17 +541,57 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userda
 	return 0;
 }
 
-static void watch_policy_dirs(struct manager *m)
+static void watch_config_dir(struct manager *m, const char *dir)
 {
-	for (size_t i = 0; i < VSWAP_POLICY_DIRS_COUNT; i++) {
-		_cleanup_free_ char *path = NULL;
-		m->policy_wd[i] = -1;
-		if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root,
-			     vswap_policy_dirs[i]) < 0)
-			continue;
-		m->policy_wd[i] = inotify_add_watch(m->inotify_fd, path,
-						    IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM |
-							IN_DELETE | IN_CREATE | IN_ONLYDIR);
+	_cleanup_free_ char *path = NULL;
+
+	if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root, dir) < 0)
+		return;
+	int wd = inotify_add_watch(m->inotify_fd, path,
+				   IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+				       IN_CREATE | IN_ONLYDIR);
+	if (wd < 0 || is_config_wd(m, wd))
+		return;
+	int *n = reallocarray(m->config_wd, m->n_config_wd + 1, sizeof(*n));
+	if (!n)
+		return;
+	m->config_wd = n;
+	m->config_wd[m->n_config_wd++] = wd;
+}
+
+/* Every UNIT.d below a systemd unit directory: a drop-in there may attach a policy. */
+static void watch_dropin_dirs(struct manager *m, const char *unit_dir)
+{
+	_cleanup_close_ int fd =
+	    vswap_open_beneath(m->ctx->root_fd, unit_dir, O_RDONLY | O_DIRECTORY);
+	_cleanup_closedir_ DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+
+	if (!d)
+		return;
+	fd = -1; /* d owns it */
+	while ((de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+		_cleanup_free_ char *sub = NULL;
+		if (n > 2 && streq(de->d_name + n - 2, ".d") &&
+		    asprintf(&sub, "%s/%s", unit_dir, de->d_name) >= 0)
+			watch_config_dir(m, sub);
+	}
+}
+
+/*
+ * The directories whose changes mean a reload: policies, attachments, and systemd's
+ * drop-ins. Called again after each reload, for directories created since.
+ */
+static void watch_config_dirs(struct manager *m)
+{
+	for (size_t i = 0; i < VSWAP_POLICY_DIRS_COUNT; i++)
+		watch_config_dir(m, vswap_policy_dirs[i]);
+	for (size_t i = 0; i < VSWAP_ATTACH_DIRS_COUNT; i++)
+		watch_config_dir(m, vswap_attach_dirs[i]);
+	for (size_t i = 0; i < VSWAP_UNIT_DIRS_COUNT; i++) {
+		watch_config_dir(m, vswap_unit_dirs[i]);
+		watch_dropin_dirs(m, vswap_unit_dirs[i]);
 	}
 }
 
@@ -552,7 +600,7 @@ static int setup_inotify(struct manager *m)
 	m->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (m->inotify_fd < 0)
 		return log_error_errno(negative_errno(), "inotify_init1");
-	watch_policy_dirs(m);
+	watch_config_dirs(m);
 	return sd_event_add_io(m->event, &m->inotify_source, m->inotify_fd, EPOLLIN, on_inotify, m);
 }
 
@@ -678,6 +726,7 @@ struct manager *manager_free(struct manager *m)
 	sd_event_source_disable_unref(m->reload_timer);
 	sd_event_source_disable_unref(m->metrics_timer);
 	closep(&m->inotify_fd);
+	free(m->config_wd);
 	sd_event_unref(m->event);
 	vswap_policy_set_free(m->policies);
 	vswap_caps_done(&m->caps);

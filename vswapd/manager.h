@@ -29,10 +29,11 @@ struct explain_entry {
 };
 
 struct managed {
-	char *path;	/* relative to the cgroup2 mount */
-	char *display;	/* "/"-prefixed */
-	char *policy;	/* name of the policy in force */
-	char *override; /* runtime override (control socket), NULL: none */
+	char *path;	 /* relative to the cgroup2 mount */
+	char *display;	 /* "/"-prefixed */
+	char *policy;	 /* name of the policy in force */
+	char *chosen_by; /* why: the attachment file, the policy file (its match), "override" */
+	char *override;	 /* runtime override (control socket), NULL: none */
 	struct engine_state engine;
 	struct knob_memory knobs;
 	struct vswap_sample last;
@@ -67,7 +68,8 @@ struct manager {
 	sd_event_source *rescan_timer;
 	sd_event_source *reload_timer;
 	sd_event_source *metrics_timer;
-	int policy_wd[VSWAP_POLICY_DIRS_COUNT];
+	int *config_wd; /* inotify watches of the policy, attachment and drop-in directories */
+	size_t n_config_wd;
 	bool psi_triggers_unavailable; /* logged once; polling only */
 	uint64_t reloads;
 	uint64_t reload_failures;

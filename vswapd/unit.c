@@ -3,6 +3,7 @@
 
 #include "log.h"
 #include "manager.h"
+#include "unitbus.h"
 #include "util.h"
 
 #define UNIT_CACHE_MAX 256
@@ -46,58 +47,7 @@ void unit_done(struct manager *m)
 	m->bus = sd_bus_flush_close_unref(m->bus);
 }
 
-static const char *interface_of(const char *unit)
-{
-	static const struct {
-		const char *suffix;
-		const char *iface;
-	} types[] = {
-	    {".service", "org.freedesktop.systemd1.Service"},
-	    {".slice", "org.freedesktop.systemd1.Slice"},
-	    {".scope", "org.freedesktop.systemd1.Scope"},
-	    {".socket", "org.freedesktop.systemd1.Socket"},
-	    {".mount", "org.freedesktop.systemd1.Mount"},
-	    {".swap", "org.freedesktop.systemd1.Swap"},
-	};
-	size_t n = strlen(unit);
-
-	for (size_t i = 0; i < ELEMENTSOF(types); i++) {
-		size_t l = strlen(types[i].suffix);
-		if (n > l && streq(unit + n - l, types[i].suffix))
-			return types[i].iface;
-	}
-	return NULL;
-}
-
-/* Ask systemd; NULL when the unit is not loaded or has no cgroup. */
-static char *query(sd_bus *bus, const char *unit)
-{
-	sd_bus_error error = SD_BUS_ERROR_NULL;
-	sd_bus_message *reply = NULL;
-	const char *path = NULL;
-	char *cgroup = NULL;
-	const char *iface = interface_of(unit);
-
-	if (!iface)
-		return NULL;
-	int r = sd_bus_call_method(bus, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-				   "org.freedesktop.systemd1.Manager", "GetUnit", &error, &reply,
-				   "s", unit);
-	if (r >= 0)
-		r = sd_bus_message_read(reply, "o", &path);
-	if (r >= 0)
-		r = sd_bus_get_property_string(bus, "org.freedesktop.systemd1", path, iface,
-					       "ControlGroup", &error, &cgroup);
-	if (r < 0)
-		log_debug("%s: no cgroup: %s", unit, error.message ? error.message : strerror(-r));
-	sd_bus_error_free(&error);
-	sd_bus_message_unref(reply);
-	if (cgroup && !*cgroup)
-		cgroup = mfree(cgroup);
-	return cgroup;
-}
-
-const char *unit_resolve(const struct vswap_policy *p, void *userdata)
+const char *unit_resolve(const char *unit, void *userdata)
 {
 	struct manager *m = userdata;
 	struct unit_cache *c = m->units;
@@ -105,11 +55,15 @@ const char *unit_resolve(const struct vswap_policy *p, void *userdata)
 	if (!m->bus || !c)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++)
-		if (streq(c->e[i].unit, p->match))
+		if (streq(c->e[i].unit, unit))
 			return c->e[i].cgroup;
 	if (c->n == UNIT_CACHE_MAX)
 		return NULL;
-	c->e[c->n].unit = strdup(p->match);
-	c->e[c->n].cgroup = query(m->bus, p->match);
+	char *cgroup = NULL;
+	int r = vswap_unit_cgroup(m->bus, unit, &cgroup);
+	if (r < 0)
+		log_debug("%s: no cgroup: %s", unit, strerror(-r));
+	c->e[c->n].unit = strdup(unit);
+	c->e[c->n].cgroup = cgroup;
 	return c->e[c->n++].cgroup;
 }

@@ -16,5 +16,5 @@ void unit_setup(struct manager *m);
 void unit_done(struct manager *m);
 void unit_cache_flush(struct manager *m);
 
-/* vswap_unit_resolver_t: the "/"-prefixed cgroup of p's unit or slice, or NULL. */
-const char *unit_resolve(const struct vswap_policy *p, void *userdata);
+/* vswap_unit_resolver_t: the "/"-prefixed cgroup of a unit or slice, or NULL. */
+const char *unit_resolve(const char *unit, void *userdata);

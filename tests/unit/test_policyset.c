@@ -51,8 +51,10 @@ static void test_layering(void **state)
 	assert_true(batch->vswap_max.size.bytes == 1ull << 30);
 	assert_null(vswap_policy_set_find(set, "masked"));
 
-	assert_ptr_equal(vswap_policy_set_match(set, "/batch.slice/a.service", NULL, NULL), batch);
-	assert_string_equal(vswap_policy_set_match(set, "/other", NULL, NULL)->name, "default");
+	assert_ptr_equal(vswap_policy_set_match(set, "/batch.slice/a.service", NULL, NULL, NULL),
+			 batch);
+	assert_string_equal(vswap_policy_set_match(set, "/other", NULL, NULL, NULL)->name,
+			    "default");
 	vswap_policy_set_free(set);
 }
 
@@ -83,15 +85,15 @@ static void test_empty(void **state)
 	assert_int_equal(vswap_ctx_new(root, &ctx), 0);
 	assert_int_equal(vswap_policy_set_load(ctx, &set, &errs), 0);
 	assert_int_equal(set->n, 0);
-	assert_null(vswap_policy_set_match(set, "/a", NULL, NULL));
+	assert_null(vswap_policy_set_match(set, "/a", NULL, NULL, NULL));
 	vswap_policy_set_free(set);
 	vswap_ctx_free(ctx);
 	tmptree_free(root);
 }
 
-static const char *resolve_db(const struct vswap_policy *p, void *userdata)
+static const char *resolve_db(const char *unit, void *userdata)
 {
-	return strcmp(p->match, "db.service") == 0 ? "/system.slice/db.service" : NULL;
+	return strcmp(unit, "db.service") == 0 ? "/system.slice/db.service" : NULL;
 }
 
 static void test_unit_resolution(void **state)
@@ -106,10 +108,12 @@ static void test_unit_resolution(void **state)
 		      V1 ", \"match\": {\"cgroup\": \"/system.slice/*\"}}");
 	assert_int_equal(vswap_policy_set_load(f->ctx, &set, &errs), 0);
 	assert_string_equal(
-	    vswap_policy_set_match(set, "/system.slice/db.service", resolve_db, NULL)->name, "db");
+	    vswap_policy_set_match(set, "/system.slice/db.service", resolve_db, NULL, NULL)->name,
+	    "db");
 	/* Without a resolver (no systemd) the unit policy cannot match: the glob does. */
 	assert_string_equal(
-	    vswap_policy_set_match(set, "/system.slice/db.service", NULL, NULL)->name, "system");
+	    vswap_policy_set_match(set, "/system.slice/db.service", NULL, NULL, NULL)->name,
+	    "system");
 	vswap_policy_set_free(set);
 }
 
