@@ -7,6 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <systemd/sd-journal.h>
+#include <time.h>
+
+/*
+ * A knob write the kernel keeps refusing is retried every sampling round (0.5 s at the
+ * shortest): its failure is logged once per (cgroup, action, errno) per this many seconds,
+ * as the daemon's other repeated warnings are. Counted in `vswapctl daemon` failures.
+ */
+#define ACTION_FAILURE_LOG_INTERVAL_S 300
 
 static int max_priority = LOG_INFO;
 static bool to_journal;
@@ -58,6 +66,14 @@ int log_full(int priority, int err, const char *fmt, ...)
 	return err < 0 ? err : -err;
 }
 
+static double monotonic_s(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
 void log_action(const struct log_action *a)
 {
 	int priority = a->err < 0 ? LOG_WARNING : LOG_NOTICE;
@@ -65,6 +81,13 @@ void log_action(const struct log_action *a)
 
 	if (priority > max_priority)
 		return;
+	if (a->err < 0) {
+		char key[256];
+		/* The cgroup last: a key longer than a slot loses its tail, not the errno. */
+		snprintf(key, sizeof(key), "action:%s:%d:%s", a->action, a->err, a->cgroup);
+		if (!log_ratelimit(key, monotonic_s(), ACTION_FAILURE_LOG_INTERVAL_S))
+			return;
+	}
 	if (to_journal) {
 		sd_journal_send("MESSAGE=%s: %s %s %llu bytes: %s%s%s", a->cgroup, verb, a->action,
 				(unsigned long long)a->bytes, a->reason, a->err < 0 ? ": " : "",
