@@ -74,7 +74,13 @@ int vswap_knob_write(const struct vswap_ctx *ctx, const char *cgroup, const char
 	_cleanup_close_ int fd = vswap_open_beneath(ctx->cgroup_fd, p, O_WRONLY | O_TRUNC);
 	if (fd < 0)
 		return fd;
-	return write_all(fd, value, strlen(value));
+	/* "VALUE\n" as echo writes it: the kernel strips the newline, and a fixture file then
+	 * reads back as the kernel's would (parsers refuse text without one: cut short). */
+	char line[64];
+	int n = snprintf(line, sizeof(line), "%s\n", value);
+	if (n < 0 || (size_t)n >= sizeof(line))
+		return -EINVAL;
+	return write_all(fd, line, (size_t)n);
 }
 
 int vswap_knob_set_limit(const struct vswap_ctx *ctx, const char *cgroup, const char *knob,

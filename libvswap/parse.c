@@ -69,10 +69,31 @@ static size_t chomp(const char *buf, size_t len)
 	return len > 0 && buf[len - 1] == '\n' ? len - 1 : len;
 }
 
+/*
+ * The kernel ends every file we parse with a newline. Text without one was cut short, and
+ * a cut number is still a number: "67108864\n" read as "6710" would set a cap 10^4 too small.
+ */
+static int require_final_newline(const char *buf, size_t len, struct vswap_parse_error *err)
+{
+	unsigned line = 1;
+	size_t column = 1;
+
+	if (len == 0 || buf[len - 1] == '\n')
+		return 0;
+	for (size_t i = 0; i < len; i++, column++)
+		if (buf[i] == '\n') {
+			line++;
+			column = 0;
+		}
+	return parse_fail(err, line, column, "no newline at the end (the read was cut short)");
+}
+
 int vswap_parse_limit(const char *buf, size_t len, uint64_t *ret, struct vswap_parse_error *err)
 {
 	uint64_t v;
 
+	if (require_final_newline(buf, len, err) < 0)
+		return -EBADMSG;
 	len = chomp(buf, len);
 	if (len == 3 && memcmp(buf, "max", 3) == 0) {
 		*ret = VSWAP_LIMIT_MAX;
@@ -89,6 +110,8 @@ int vswap_parse_limit(const char *buf, size_t len, uint64_t *ret, struct vswap_p
 
 int vswap_parse_bool(const char *buf, size_t len, bool *ret, struct vswap_parse_error *err)
 {
+	if (require_final_newline(buf, len, err) < 0)
+		return -EBADMSG;
 	len = chomp(buf, len);
 	if (len == 1 && (buf[0] == 'Y' || buf[0] == '1')) {
 		*ret = true;
@@ -200,7 +223,7 @@ int vswap_kv_parse(const char *buf, size_t len, enum vswap_kv_format format, str
 	size_t cap = 0;
 	const char *s;
 	size_t n;
-	int r = 0;
+	int r = require_final_newline(buf, len, err);
 
 	if (!kv)
 		return -ENOMEM;
@@ -297,6 +320,8 @@ int vswap_psi_parse(const char *buf, size_t len, struct vswap_psi *ret,
 	const char *s;
 	size_t n;
 
+	if (require_final_newline(buf, len, err) < 0)
+		return -EBADMSG;
 	while (next_line(&c, &s, &n)) {
 		struct vswap_psi_line *dst;
 		if (n >= 5 && memcmp(s, "some ", 5) == 0 && !has_some) {

@@ -137,11 +137,12 @@ static void test_knob_set_limit(void **state)
 
 	assert_int_equal(vswap_knob_set_limit(f->ctx, "a.slice/x", "memory.max", 1 << 20, &v), 0);
 	assert_true(v == 1 << 20);
-	assert_string_equal(tmptree_read(f->root, "sys/fs/cgroup/a.slice/x/memory.max"), "1048576");
+	assert_string_equal(tmptree_read(f->root, "sys/fs/cgroup/a.slice/x/memory.max"),
+			    "1048576\n");
 	assert_int_equal(
 	    vswap_knob_set_limit(f->ctx, "a.slice/x", "memory.max", VSWAP_LIMIT_MAX, &v), 0);
 	assert_true(v == VSWAP_LIMIT_MAX);
-	assert_string_equal(tmptree_read(f->root, "sys/fs/cgroup/a.slice/x/memory.max"), "max");
+	assert_string_equal(tmptree_read(f->root, "sys/fs/cgroup/a.slice/x/memory.max"), "max\n");
 }
 
 static void test_knob_rejects_before_writing(void **state)
@@ -157,7 +158,7 @@ static void test_knob_rejects_before_writing(void **state)
 	assert_int_equal(vswap_knob_write(f->ctx, "", "memory.max", "max"), -EPERM);
 	assert_string_equal(tmptree_read(f->root, path), "1\n");
 	assert_int_equal(vswap_knob_write(f->ctx, "a.slice/x", "memory.zswap.writeback", "0"), 0);
-	assert_string_equal(tmptree_read(f->root, path), "0");
+	assert_string_equal(tmptree_read(f->root, path), "0\n");
 	/* A knob this kernel lacks. */
 	assert_int_equal(vswap_knob_write(f->ctx, "a.slice/y", "memory.vswap.max", "0"), -ENOENT);
 	assert_true(strlen(vswap_knob_strerror("memory.vswap.max", -ENOENT)) > 0);

@@ -33,7 +33,8 @@ static void test_limit(void **state)
 		uint64_t value;
 	} cases[] = {
 	    {"max\n", 0, VSWAP_LIMIT_MAX},
-	    {"max", 0, VSWAP_LIMIT_MAX},
+	    {"max", -EBADMSG, 0},  /* no newline: cut short */
+	    {"6710", -EBADMSG, 0}, /* "67108864\n" cut short */
 	    {"0\n", 0, 0},
 	    {"67108864\n", 0, 67108864},
 	    {"18446744073709551615\n", 0, UINT64_MAX},
@@ -77,6 +78,7 @@ static void test_kv_errors(void **state)
 	    {" anon 1\n", 1, 1},
 	    {"anon 99999999999999999999\n", 1, 6},
 	    {"anon 1\nzswap", 2, 6},
+	    {"anon 1\nzswap 12", 2, 9}, /* "zswap 1234\n" cut short */
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -96,7 +98,7 @@ static void test_kv_errors(void **state)
 
 static void test_kv_keeps_unknown_keys_in_order(void **state)
 {
-	static const char text[] = "anon 4096\nfuture_key 7\nzswap 0";
+	static const char text[] = "anon 4096\nfuture_key 7\nzswap 0\n";
 	struct vswap_kv *kv = NULL;
 	uint64_t v;
 
@@ -220,8 +222,9 @@ static void test_bool_and_word(void **state)
 
 	assert_int_equal(vswap_parse_bool("Y\n", 2, &b, NULL), 0);
 	assert_true(b);
-	assert_int_equal(vswap_parse_bool("N", 1, &b, NULL), 0);
+	assert_int_equal(vswap_parse_bool("N\n", 2, &b, NULL), 0);
 	assert_false(b);
+	assert_int_equal(vswap_parse_bool("N", 1, &b, NULL), -EBADMSG); /* cut short */
 	assert_int_equal(vswap_parse_bool("yes\n", 4, &b, NULL), -EBADMSG);
 	assert_int_equal(vswap_parse_word("lzo\n", 4, &w, NULL), 0);
 	assert_string_equal(w, "lzo");
