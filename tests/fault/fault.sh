@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# vswapd under injected faults (tests/fault/fault.c) on copies of a captured patched-kernel
+# tree. Each scenario runs the daemon for a few sampling rounds with faults on app-a's files
+# and asserts: the faults fired, repeatedly; the daemon stays up and answers `vswapctl daemon`
+# and `explain`; each (cgroup, knob, errno) is logged once however often it recurs; no knob
+# gets a value it should not have (app-b, unmanaged, is never touched); SIGTERM exits 0.
+#
+#   tests/fault/fault.sh VSWAPD VSWAPCTL FIXTURE_DIR FAULT_SO
+set -euo pipefail
+vswapd=$1 vswapctl=$2 fixture=$3 shim=$4
+W=$(mktemp -d /tmp/vswapd-fault.XXXXXX)
+R=$W/root
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+scenario=
+fail() {
+	echo "fault.sh: FAIL [$scenario]: $*" >&2
+	echo "--- daemon log" >&2
+	cat "$W/log" >&2 || true
+	echo "--- injected faults (first 20)" >&2
+	head -n 20 "$W/faults" >&2 || true
+	exit 1
+}
+wait_for() {
+	local limit=$(($1 * 10))
+	shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ctl() { "$vswapctl" --root "$R" "$@"; }
+A=sys/fs/cgroup/workload.slice/app-a.service
+B=sys/fs/cgroup/workload.slice/app-b.service
+knob() { cat "$R/$A/$1"; }
+
+# start FAULTS POLICY_JSON: a fresh copy of the tree, the policy for app-a, vswapd with faults.
+start() {
+	rm -rf "$R" "$W/log" "$W/faults"
+	mkdir -p "$R"
+	cp -a "$fixture/." "$R/"
+	mkdir -p "$R/etc/vswapd/policies.d"
+	printf '%s\n' "$2" >"$R/etc/vswapd/policies.d/app-a.json"
+	: >"$W/faults"
+	VSWAP_FAULTS=$1 VSWAP_FAULT_LOG=$W/faults LD_PRELOAD=$shim \
+		"$vswapd" --root "$R" --log-level info >"$W/log" 2>&1 &
+	pid=$!
+	wait_for 10 test -S "$R/run/vswapd/control" || fail "no control socket"
+}
+# stop: the daemon must still be running, answer both read verbs, and exit 0 on SIGTERM.
+stop() {
+	kill -0 "$pid" 2>/dev/null || fail "vswapd died"
+	ctl --json daemon >"$W/daemon.json" || fail "vswapctl daemon got no answer"
+	if jq -e '.managed | length > 0' "$W/daemon.json" >/dev/null; then
+		ctl --json explain /workload.slice/app-a.service >"$W/explain.json" ||
+			fail "vswapctl explain got no answer"
+	fi
+	kill -TERM "$pid"
+	wait "$pid" || fail "vswapd exited with $?"
+	pid=
+	diff -r "$fixture/$B" "$R/$B" >/dev/null || fail "app-b, which no policy matches, was written to"
+}
+# count PATTERN: lines of the daemon log matching PATTERN (grep -E)
+count() { grep -cE "$1" "$W/log" || true; }
+# injected GLOB: how many faults fired on a path matching the grep pattern
+injected() { grep -c "$1" "$W/faults" || true; }
+
+vswap_cur=$(cat "$fixture/$A/memory.vswap.current")
+cap=$(((vswap_cur / 4096 + 256) * 4096))
+policy='{ "schema_version": 1, "match": { "cgroup": "/workload.slice/app-a.service" },
+  "vswap": { "max": '$cap' },
+  "writeback": { "amount": "4M", "cooldown_s": 0.5, "max_per_minute": "1G",
+                 "when": [ { "vswap_above_percent": 50 } ] },
+  "interval_s": 0.5 }'
+# The cap as a share of memory.max: a cut-short memory.max ("67108864" read as "6710") would
+# make it a few bytes.
+policy_pct='{ "schema_version": 1, "match": { "cgroup": "/workload.slice/app-a.service" },
+  "vswap": { "max": "50%" },
+  "writeback": { "amount": "4M", "cooldown_s": 0.5, "max_per_minute": "1G",
+                 "when": [ { "vswap_above_percent": 50 } ] },
+  "interval_s": 0.5 }'
+orig_max=$(cat "$fixture/$A/memory.vswap.max")
+SECONDS_PER_RUN=3
+
+# 1. Knob writes refused, as the kernel refuses them: EBUSY and EINVAL from write(),
+#    ENOENT and EACCES from open(). Retried every round, logged once.
+for spec in write:EBUSY write:EINVAL openw:ENOENT openw:EACCES; do
+	op=${spec%%:*} err=${spec#*:}
+	scenario="memory.vswap.max $op $err"
+	start "$op:*/app-a.service/memory.vswap.max:$err" "$policy"
+	sleep "$SECONDS_PER_RUN"
+	n=$(injected memory.vswap.max)
+	[ "$n" -ge 3 ] || fail "only $n faults injected: the daemon did not retry"
+	logged=$(count 'app-a.service: failed to set-vswap-max')
+	[ "$logged" -eq 1 ] || fail "the refused write was logged $logged times for $n failures (want once)"
+	[ "$(knob memory.vswap.max)" = "$orig_max" ] || fail "memory.vswap.max is $(knob memory.vswap.max)"
+	stop
+	jq -e '.managed[0].failures >= 3' "$W/daemon.json" >/dev/null || fail "failures not counted"
+	msg=$(python3 -c 'import errno, os, sys; print(os.strerror(getattr(errno, sys.argv[1])))' "$err")
+	jq -e --arg msg "$msg" '[.decisions[].actions[] | select(.action == "set-vswap-max")
+		| .result] | index($msg)' "$W/explain.json" >/dev/null ||
+		fail "explain does not show the error '$msg'"
+	echo "fault.sh: ok: $scenario ($n failures, logged once)"
+done
+
+# 2. Corrupt reads of what the daemon samples: the round is skipped with one warning, and
+#    nothing is written on the strength of a bad sample.
+for spec in memory.vswap.current:garbage memory.stat:truncate memory.current:EIO \
+	memory.max:truncate memory.vswap.current:truncate; do
+	file=${spec%%:*} action=${spec#*:}
+	scenario="$file read $action"
+	start "read:*/app-a.service/$file:$action" "$policy_pct"
+	sleep "$SECONDS_PER_RUN"
+	n=$(injected "$file")
+	[ "$n" -ge 3 ] || fail "only $n faults injected"
+	logged=$(count "app-a.service: cannot read $file")
+	[ "$logged" -eq 1 ] || fail "the bad read was logged $logged times for $n faults (want once)"
+	[ "$(knob memory.vswap.max)" = "$orig_max" ] || fail "memory.vswap.max written from a bad sample: $(knob memory.vswap.max)"
+	[ -z "$(knob memory.vswap.writeback)" ] || fail "writeback requested from a bad sample"
+	stop
+	echo "fault.sh: ok: $scenario ($n faults, logged once, nothing written)"
+done
