@@ -95,3 +95,15 @@ int vswap_mkdir_p(int dirfd, const char *path, mode_t mode)
 		*s = c;
 	}
 }
+
+int vswap_remove_durable(int dirfd, const char *path)
+{
+	const char *base;
+	_cleanup_close_ int dfd = open_parent(dirfd, path, &base);
+
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, 0) < 0)
+		return negative_errno();
+	return fsync(dfd) < 0 ? negative_errno() : 0;
+}

@@ -15,3 +15,6 @@ int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len
 
 /* mkdir -p of a directory path relative to dirfd (no "..", no leaving dirfd). */
 int vswap_mkdir_p(int dirfd, const char *path, mode_t mode);
+
+/* Remove path (relative to dirfd, not leaving it) and fsync() its directory. */
+int vswap_remove_durable(int dirfd, const char *path);

@@ -23,6 +23,10 @@ struct vswap_ctx {
  */
 int vswap_ctx_new(const char *root, struct vswap_ctx **ret);
 struct vswap_ctx *vswap_ctx_free(struct vswap_ctx *ctx);
+static inline void vswap_ctx_freep(struct vswap_ctx **ctx)
+{
+	*ctx = vswap_ctx_free(*ctx);
+}
 
 /* Maximum size of a kernel text file we read (memory.stat is ~2 KiB; mountinfo grows). */
 #define VSWAP_READ_MAX_BYTES (1024 * 1024)

@@ -656,3 +656,134 @@ void vswap_policy_print_schema(FILE *f)
 	fputc('\n', f);
 	json_object_put(o);
 }
+
+/* A size as a policy file would say it: bytes as an integer, "max", or "12.5%". */
+static struct json_object *size_json(const struct vswap_size *s)
+{
+	char pct[16];
+
+	switch (s->kind) {
+	case VSWAP_SIZE_BYTES:
+		return json_object_new_uint64(s->bytes);
+	case VSWAP_SIZE_MAX:
+		return json_object_new_string("max");
+	case VSWAP_SIZE_PERCENT:
+		if (s->basis_pts % 100 == 0)
+			snprintf(pct, sizeof(pct), "%u%%", s->basis_pts / 100);
+		else if (s->basis_pts % 10 == 0)
+			snprintf(pct, sizeof(pct), "%u.%u%%", s->basis_pts / 100,
+				 s->basis_pts % 100 / 10);
+		else
+			snprintf(pct, sizeof(pct), "%u.%02u%%", s->basis_pts / 100,
+				 s->basis_pts % 100);
+		return json_object_new_string(pct);
+	}
+	return NULL;
+}
+
+/* The value of one field of base, or NULL when it is unset. */
+static struct json_object *value_json(const struct field *f, const void *base)
+{
+	const void *src = (const char *)base + f->offset;
+	const struct vswap_opt_size *os = src;
+	const struct vswap_opt_double *od = src;
+
+	switch (f->type) {
+	case T_VERSION:
+		return json_object_new_int(VSWAP_POLICY_SCHEMA_VERSION);
+	case T_STRING:
+		return *(char *const *)src ? json_object_new_string(*(char *const *)src) : NULL;
+	case T_SIZE:
+	case T_SIZE_PCT:
+		return os->set ? size_json(&os->size) : NULL;
+	case T_BYTES:
+	case T_UINT:
+		return json_object_new_uint64(*(const uint64_t *)src);
+	case T_BOOL:
+		return json_object_new_boolean(*(const bool *)src);
+	case T_TRISTATE:
+		return *(const int *)src >= 0 ? json_object_new_boolean(*(const int *)src) : NULL;
+	case T_DOUBLE:
+		return json_object_new_double(*(const double *)src);
+	case T_OPT_DOUBLE:
+		return od->set ? json_object_new_double(od->value) : NULL;
+	case T_PSI_TYPE:
+		return json_object_new_string(*(const bool *)src ? "full" : "some");
+	case T_OBJECT:
+	case T_CONDITIONS:
+		break;
+	}
+	return NULL;
+}
+
+/* Add v at a "/"-separated path below root, creating the objects on the way. */
+static void put_path(struct json_object *root, const char *path, struct json_object *v)
+{
+	const char *slash = strchr(path, '/');
+	struct json_object *sub;
+	char key[64];
+
+	if (!slash) {
+		json_object_object_add(root, path, v);
+		return;
+	}
+	snprintf(key, sizeof(key), "%.*s", (int)(slash - path), path);
+	if (!json_object_object_get_ex(root, key, &sub)) {
+		sub = json_object_new_object();
+		json_object_object_add(root, key, sub);
+	}
+	put_path(sub, slash + 1, v);
+}
+
+static struct json_object *conditions_json(const struct vswap_policy *p)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < p->writeback.n_conditions; i++) {
+		struct json_object *c = json_object_new_object();
+		for (size_t k = 0; k < ELEMENTSOF(condition_fields); k++) {
+			struct json_object *v =
+			    value_json(&condition_fields[k], &p->writeback.conditions[i]);
+			if (v)
+				json_object_object_add(c, condition_fields[k].path, v);
+		}
+		json_object_array_add(a, c);
+	}
+	return a;
+}
+
+static const char *match_path(enum vswap_match_kind kind)
+{
+	switch (kind) {
+	case VSWAP_MATCH_CGROUP:
+		return "match/cgroup";
+	case VSWAP_MATCH_UNIT:
+		return "match/unit";
+	case VSWAP_MATCH_SLICE:
+		return "match/slice";
+	case VSWAP_MATCH_DEFAULT:
+		break;
+	}
+	return "";
+}
+
+struct json_object *vswap_policy_to_json(const struct vswap_policy *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (size_t i = 0; i < ELEMENTSOF(policy_fields); i++) {
+		const struct field *f = &policy_fields[i];
+		struct json_object *v = NULL;
+		if (f->type == T_CONDITIONS)
+			v = conditions_json(p);
+		else if (f->type == T_STRING && f->offset == P(match))
+			v = p->match && streq(f->path, match_path(p->match_kind))
+				? json_object_new_string(p->match)
+				: NULL;
+		else if (f->type != T_OBJECT)
+			v = value_json(f, p);
+		if (v)
+			put_path(o, f->path, v);
+	}
+	return o;
+}

@@ -109,5 +109,13 @@ struct vswap_policy *vswap_policy_free(struct vswap_policy *p);
 int vswap_policy_match(const struct vswap_policy *p, const char *cgroup,
 		       const char *resolved_cgroup);
 
+struct json_object;
+/*
+ * The policy as a policy file with every field spelled out (defaults included, unset
+ * fields left out): parsing its text gives the same policy back. Sizes are bytes as
+ * integers, "max" or "N%". The caller owns the object.
+ */
+struct json_object *vswap_policy_to_json(const struct vswap_policy *p);
+
 /* Print the JSON Schema (draft 2020-12) generated from the field table. */
 void vswap_policy_print_schema(FILE *f);

@@ -34,6 +34,33 @@ static int connect_daemon(const struct vswapctl_options *opts)
 	return fd;
 }
 
+struct json_object *vswapctl_call(const struct vswapctl_options *opts, struct json_object *req,
+				  int *ret_errno)
+{
+	_cleanup_close_ int fd = connect_daemon(opts);
+	_cleanup_free_ char *reply = NULL;
+	struct json_object *o;
+
+	if (fd < 0) {
+		*ret_errno = fd;
+		return NULL;
+	}
+	const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
+	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 ||
+	    vswap_read_fd(fd, REPLY_MAX, &reply, NULL) < 0 || !(o = json_tokener_parse(reply))) {
+		*ret_errno = -EBADMSG;
+		return NULL;
+	}
+	return o;
+}
+
+bool vswapctl_reply_ok(struct json_object *reply)
+{
+	struct json_object *ok;
+
+	return json_object_object_get_ex(reply, "ok", &ok) && json_object_get_boolean(ok);
+}
+
 /*
  * Send one request, return the parsed reply. Prints why and returns NULL when the daemon
  * cannot be reached or answers garbage; *ret_ok tells whether it said "ok".
@@ -41,22 +68,17 @@ static int connect_daemon(const struct vswapctl_options *opts)
 static struct json_object *request(const struct vswapctl_options *opts, struct json_object *req,
 				   bool *ret_ok)
 {
-	_cleanup_close_ int fd = connect_daemon(opts);
-	_cleanup_free_ char *reply = NULL;
-	struct json_object *o, *ok;
+	int r = 0;
+	struct json_object *o = vswapctl_call(opts, req, &r);
 
-	if (fd < 0) {
-		vswapctl_error("cannot reach vswapd at /%s: %s (is it running?)", CONTROL_SOCKET,
-			       strerror(-fd));
-		return NULL;
-	}
-	const char *text = json_object_to_json_string_ext(req, JSON_C_TO_STRING_PLAIN);
-	if (write(fd, text, strlen(text)) < 0 || write(fd, "\n", 1) < 0 ||
-	    vswap_read_fd(fd, REPLY_MAX, &reply, NULL) < 0 || !(o = json_tokener_parse(reply))) {
+	if (!o && r == -EBADMSG)
 		vswapctl_error("no valid answer from vswapd");
+	else if (!o)
+		vswapctl_error("cannot reach vswapd at /%s: %s (is it running?)", CONTROL_SOCKET,
+			       strerror(-r));
+	if (!o)
 		return NULL;
-	}
-	*ret_ok = json_object_object_get_ex(o, "ok", &ok) && json_object_get_boolean(ok);
+	*ret_ok = vswapctl_reply_ok(o);
 	if (!*ret_ok) {
 		struct json_object *e = NULL;
 		json_object_object_get_ex(o, "error", &e);

@@ -103,6 +103,9 @@ static const char *cell_text(const struct column *col, const struct cell *c, cha
 		return buf;
 	case COL_BOOL:
 		return c->b ? "yes" : "no";
+	case COL_COUNT:
+		snprintf(buf, len, "%llu", (unsigned long long)c->u);
+		return buf;
 	}
 	return "?";
 }
@@ -126,22 +129,17 @@ static struct json_object *cell_json(const struct column *col, const struct cell
 		return json_object_new_double_s(c->d, buf);
 	case COL_BOOL:
 		return json_object_new_boolean(c->b);
+	case COL_COUNT:
+		return json_object_new_uint64(c->u);
 	}
 	return NULL;
 }
 
-static int print_json(const struct table *t, const char *list_key, FILE *f)
+struct json_object *table_json(const struct table *t)
 {
-	struct json_object *root = json_object_new_object();
 	struct json_object *list = json_object_new_array();
 
-	if (!root || !list) {
-		json_object_put(root);
-		json_object_put(list);
-		return -ENOMEM;
-	}
-	json_object_object_add(root, list_key, list);
-	for (size_t r = 0; r < t->n_rows; r++) {
+	for (size_t r = 0; list && r < t->n_rows; r++) {
 		struct json_object *o = json_object_new_object();
 		for (size_t c = 0; c < t->n_columns; c++)
 			json_object_object_add(
@@ -149,6 +147,20 @@ static int print_json(const struct table *t, const char *list_key, FILE *f)
 			    cell_json(&t->columns[c], &t->cells[r * t->n_columns + c]));
 		json_object_array_add(list, o);
 	}
+	return list;
+}
+
+static int print_json(const struct table *t, const char *list_key, FILE *f)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *list = table_json(t);
+
+	if (!root || !list) {
+		json_object_put(root);
+		json_object_put(list);
+		return -ENOMEM;
+	}
+	json_object_object_add(root, list_key, list);
 	json_print(root, f);
 	json_object_put(root);
 	return 0;

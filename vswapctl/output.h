@@ -12,12 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct json_object;
+
 enum column_type {
 	COL_STRING,
 	COL_BYTES,   /* printed as 1.5G in text, integer bytes in JSON */
 	COL_PERCENT, /* two decimals */
 	COL_RATIO,   /* "3.2x" in text, number in JSON */
 	COL_BOOL,    /* yes/no in text, true/false in JSON */
+	COL_COUNT,   /* an integer as it is */
 };
 
 struct column {
@@ -41,6 +44,8 @@ void table_add_bool(struct table *t, size_t col, bool v);
 /* Text: header + aligned rows. JSON: {"<list_key>": [ {...}, ... ]}. */
 int table_print(const struct table *t, bool json, const char *list_key, FILE *f);
 
+/* The rows as a JSON array of objects (for verbs that print several lists in one object). */
+struct json_object *table_json(const struct table *t);
+
 /* Print a json-c object the one way all verbs do (pretty, "/" unescaped, newline). */
-struct json_object;
 void json_print(struct json_object *o, FILE *f);

@@ -31,6 +31,35 @@ static const struct verb verbs[] = {
     {"schema", 0, 0, verb_schema, "schema",
      "Print the JSON Schema (draft 2020-12) of policy files, generated from the same\n"
      "field table the parser uses."},
+    {"set-policy", 1, 2, verb_set_policy, "set-policy CGROUP|--unit UNIT POLICY",
+     "Attach POLICY (a policy's name, or a policy FILE, installed first) to a cgroup or,\n"
+     "with --unit, to a systemd unit: writes /etc/vswapd/attach.d/CGROUP.conf or the drop-in\n"
+     "/etc/systemd/system/UNIT.d/50-vswap.conf (--runtime: below /run), atomically, after\n"
+     "checking the whole resulting configuration, then asks vswapd to reload. Prints what\n"
+     "changed; nothing is written when anything is wrong."},
+    {"unset-policy", 0, 1, verb_unset_policy, "unset-policy CGROUP|--unit UNIT",
+     "Remove the attachment set-policy wrote (--runtime: the one below /run) and ask vswapd\n"
+     "to reload; the target then gets the policy that matches it, if any."},
+    {"show-policy", 0, 1, verb_show_policy, "show-policy CGROUP|--unit UNIT",
+     "The policy in force for a cgroup or unit, why (attachment, match or default), from\n"
+     "which files, and every setting with its default filled in."},
+    {"list-policies", 0, 0, verb_list_policies, "list-policies",
+     "Every policy in force (name, file, what it matches, how many targets it is attached\n"
+     "to) and every attachment."},
+    {"cat-config", 0, 0, verb_cat_config, "cat-config",
+     "Every file that configures vswapd, in precedence order (lowest first), with the ones\n"
+     "overridden or masked marked: vswapd.conf, policies, attachments, unit drop-ins."},
+    {"writeback", 2, 2, verb_writeback, "writeback CGROUP SIZE",
+     "Write SIZE (compressed bytes, \"16M\") of the cgroup's zswap pool to disk now: through\n"
+     "vswapd when it manages the cgroup, else by writing memory.vswap.writeback."},
+    {"set-max", 2, 2, verb_set_max, "set-max CGROUP SIZE",
+     "Set the cgroup's virtual swap cap (memory.vswap.max; bytes, \"2G\" or \"max\"): through\n"
+     "vswapd when it manages the cgroup (its policy applies again at the next reload), else\n"
+     "directly."},
+    {"top", 0, 0, verb_top, "top",
+     "The cgroups holding the most virtual swap with zswap store, writeback and disk swap-out\n"
+     "rates, refreshed every --interval seconds (default 2). Redraws a terminal until ^C;\n"
+     "otherwise prints --iterations tables (default 1)."},
     {"daemon", 0, 0, verb_daemon, "daemon",
      "What the running vswapd manages: mode, policies, managed cgroups, last reload error."},
     {"explain", 1, 1, verb_explain, "explain CGROUP",
@@ -74,16 +103,47 @@ static void print_usage(FILE *f)
 	      "Verbs:\n",
 	      f);
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-		fprintf(f, "  %-28s %.*s\n", verbs[i].usage, (int)strcspn(verbs[i].help, "\n"),
+		fprintf(f, "  %-38s %.*s\n", verbs[i].usage, (int)strcspn(verbs[i].help, "\n"),
 			verbs[i].help);
 	fputs("\nOptions:\n"
 	      "  --root DIR     Read every path below DIR (default: $VSWAP_ROOT or /)\n"
 	      "  --json         Print JSON instead of a table\n"
+	      "  --unit UNIT    set-policy, unset-policy, show-policy: act on a systemd unit\n"
+	      "  --runtime      set-policy, unset-policy: below /run, until reboot\n"
+	      "  --no-reload    set-policy, unset-policy: do not ask vswapd to reload\n"
+	      "  --interval S   top: seconds between refreshes (default 2)\n"
+	      "  --iterations N top: refreshes before exiting\n"
 	      "  -h, --help     Show this help, or a verb's with VERB --help\n"
 	      "  --version      Show the version\n\n"
 	      "Exit status: 0 success, 1 failure, 2 usage error, 4 no such cgroup.\n"
 	      "See vswapctl(8).\n",
 	      f);
+}
+
+static int parse_seconds(const char *s, double *ret)
+{
+	char *end;
+	double d = strtod(s, &end);
+
+	if (end == s || *end || !(d >= 0.1 && d <= 3600)) {
+		vswapctl_error("--interval: \"%s\" is not a number of seconds in [0.1, 3600]", s);
+		return -EINVAL;
+	}
+	*ret = d;
+	return 0;
+}
+
+static int parse_count(const char *s, unsigned *ret)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (end == s || *end || *s == '-' || n == 0 || n > 1000000) {
+		vswapctl_error("--iterations: \"%s\" is not a count in [1, 1000000]", s);
+		return -EINVAL;
+	}
+	*ret = (unsigned)n;
+	return 0;
 }
 
 static const struct verb *find_verb(const char *name)
@@ -111,10 +171,24 @@ static int run_verb(const struct verb *v, int argc, char **argv, bool help,
 
 int main(int argc, char **argv)
 {
-	enum { OPT_ROOT = 0x100, OPT_JSON, OPT_VERSION };
+	enum {
+		OPT_ROOT = 0x100,
+		OPT_JSON,
+		OPT_VERSION,
+		OPT_UNIT,
+		OPT_RUNTIME,
+		OPT_NO_RELOAD,
+		OPT_INTERVAL,
+		OPT_ITERATIONS,
+	};
 	static const struct option options[] = {
 	    {"root", required_argument, NULL, OPT_ROOT},
 	    {"json", no_argument, NULL, OPT_JSON},
+	    {"unit", required_argument, NULL, OPT_UNIT},
+	    {"runtime", no_argument, NULL, OPT_RUNTIME},
+	    {"no-reload", no_argument, NULL, OPT_NO_RELOAD},
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {"iterations", required_argument, NULL, OPT_ITERATIONS},
 	    {"help", no_argument, NULL, 'h'},
 	    {"version", no_argument, NULL, OPT_VERSION},
 	    {},
@@ -130,6 +204,23 @@ int main(int argc, char **argv)
 			break;
 		case OPT_JSON:
 			opts.json = true;
+			break;
+		case OPT_UNIT:
+			opts.unit = optarg;
+			break;
+		case OPT_RUNTIME:
+			opts.runtime = true;
+			break;
+		case OPT_NO_RELOAD:
+			opts.no_reload = true;
+			break;
+		case OPT_INTERVAL:
+			if (parse_seconds(optarg, &opts.interval_s) < 0)
+				return VSWAPCTL_EXIT_USAGE;
+			break;
+		case OPT_ITERATIONS:
+			if (parse_count(optarg, &opts.iterations) < 0)
+				return VSWAPCTL_EXIT_USAGE;
 			break;
 		case 'h':
 			help = true;

@@ -14,6 +14,11 @@ enum {
 struct vswapctl_options {
 	const char *root; /* NULL: $VSWAP_ROOT or "/" */
 	bool json;
+	const char *unit;    /* --unit: set-policy, unset-policy, show-policy act on a unit */
+	bool runtime;	     /* --runtime: write below /run (gone at reboot) instead of /etc */
+	bool no_reload;	     /* --no-reload: do not ask vswapd to reload after a change */
+	double interval_s;   /* top: seconds between refreshes */
+	unsigned iterations; /* top: refreshes before exiting, 0: until interrupted */
 };
 
 struct vswap_ctx;
@@ -23,6 +28,16 @@ int vswapctl_open(const struct vswapctl_options *opts, struct vswap_ctx **ret);
 
 void vswapctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+struct json_object;
+/*
+ * One request to vswapd over its control socket: the reply, or NULL with *ret_errno
+ * (-ENOENT / -ECONNREFUSED: vswapd is not running, -EBADMSG: it answered garbage).
+ */
+struct json_object *vswapctl_call(const struct vswapctl_options *opts, struct json_object *req,
+				  int *ret_errno);
+/* Whether a reply says "ok": true. */
+bool vswapctl_reply_ok(struct json_object *reply);
+
 int verb_status(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_capabilities(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_validate(int argc, char **argv, const struct vswapctl_options *opts);
@@ -30,4 +45,12 @@ int verb_schema(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_explain(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_reload(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_metrics(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_set_policy(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_unset_policy(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_show_policy(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_list_policies(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_cat_config(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_writeback(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_set_max(int argc, char **argv, const struct vswapctl_options *opts);
+int verb_top(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_daemon(int argc, char **argv, const struct vswapctl_options *opts);

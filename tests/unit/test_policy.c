@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "jsonpos.h"
 #include "policy.h"
 
@@ -200,6 +202,46 @@ static void test_match_specificity(void **state)
 	vswap_policy_free(unit);
 }
 
+/* Serialized policies parse back to themselves: show-policy prints what the daemon uses. */
+static void test_round_trip(void **state)
+{
+	static const char *const texts[] = {
+	    "{\"schema_version\": 1}",
+	    "{\"schema_version\": 1, \"description\": \"d\", \"match\": {\"unit\": \"a.service\"},"
+	    " \"vswap\": {\"max\": \"12.5%\"}, \"zswap\": {\"max\": \"max\", \"writeback\": true},"
+	    " \"writeback\": {\"when\": [{\"zswap_above\": \"1G\", \"ratio_below\": 2},"
+	    " {\"pressure_some_above\": 0.25, \"zswpin_per_s_below\": 10}]},"
+	    " \"offload\": {\"enabled\": true}, \"pressure\": {\"type\": \"full\"},"
+	    " \"interval_s\": 2.5}",
+	    "{\"schema_version\": 1, \"match\": {\"cgroup\": \"/a/*\"}, \"vswap\": {\"max\": 4096},"
+	    " \"zswap\": {\"max\": \"0.05%\"}, \"writeback\": {\"enabled\": false, \"when\": []}}",
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct vswap_policy *p = parse_ok(texts[i]);
+		struct json_object *o = vswap_policy_to_json(p);
+		const char *once = json_object_to_json_string(o);
+		struct vswap_policy *q = parse_ok(once);
+		struct json_object *o2 = vswap_policy_to_json(q);
+		assert_string_equal(once, json_object_to_json_string(o2));
+		assert_int_equal(p->match_kind, q->match_kind);
+		assert_int_equal(p->vswap_max.set, q->vswap_max.set);
+		assert_memory_equal(&p->vswap_max.size, &q->vswap_max.size,
+				    sizeof(p->vswap_max.size));
+		assert_memory_equal(&p->zswap_max.size, &q->zswap_max.size,
+				    sizeof(p->zswap_max.size));
+		assert_int_equal(p->writeback.n_conditions, q->writeback.n_conditions);
+		assert_memory_equal(p->writeback.conditions, q->writeback.conditions,
+				    sizeof(p->writeback.conditions));
+		assert_memory_equal(&p->offload, &q->offload, sizeof(p->offload));
+		assert_memory_equal(&p->pressure, &q->pressure, sizeof(p->pressure));
+		json_object_put(o);
+		json_object_put(o2);
+		vswap_policy_free(p);
+		vswap_policy_free(q);
+	}
+}
+
 static void test_json_locate(void **state)
 {
 	static const char text[] = "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]}, \"a\": {\"b\": 2}}";
@@ -228,7 +270,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_full_policy),
 	    cmocka_unit_test(test_rejections),	cmocka_unit_test(test_match_specificity),
-	    cmocka_unit_test(test_json_locate),
+	    cmocka_unit_test(test_json_locate), cmocka_unit_test(test_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
