@@ -372,8 +372,8 @@ static int do_unset(const struct vswap_ctx *ctx, const struct vswapctl_options *
 	_cleanup_free_ char *winner = still ? strdup(by->source) : NULL;
 	vswap_policy_set_free(set);
 	if (still)
-		vswapctl_error("warning: %s still attaches policy %s to %s; unset-policy only "
-			       "removes the file set-policy writes (%s)",
+		vswapctl_error("note: %s attaches policy %s to %s; unset-policy removes only the "
+			       "file set-policy writes (%s)",
 			       winner, now, t->name, file);
 	struct change c = {.verb = "unset-policy",
 			   .t = t,
@@ -383,7 +383,8 @@ static int do_unset(const struct vswap_ctx *ctx, const struct vswapctl_options *
 			   .changed = r == 0,
 			   .daemon = r == 0 ? reload_daemon(opts) : "not asked (nothing changed)"};
 	print_change(opts, &c);
-	return still ? VSWAPCTL_EXIT_FAILURE : VSWAPCTL_EXIT_OK;
+	/* Nothing removed and still attached: the request could not be carried out. */
+	return still && r < 0 ? VSWAPCTL_EXIT_FAILURE : VSWAPCTL_EXIT_OK;
 }
 
 int verb_unset_policy(int argc, char **argv, const struct vswapctl_options *opts)

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# vswapctl's configuration verbs against a running vswapd on a copy of a captured fixture:
+# set-policy / unset-policy / show-policy / list-policies / cat-config, the daemon following
+# each change, a refused change writing nothing, a bad hand-written attachment rejected as a
+# whole with FILE:LINE:COLUMN while the old configuration stays, manual writeback/set-max.
+#
+#   tests/integration/policy-verbs.sh VSWAPD VSWAPCTL FIXTURE_DIR
+set -euo pipefail
+vswapd=$1 vswapctl=$2 fixture=$3
+R=$(mktemp -d /tmp/vswapctl-it.XXXXXX)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+	rm -rf "$R" "$R.log"
+}
+trap cleanup EXIT
+fail() {
+	echo "policy-verbs.sh: FAIL: $*" >&2
+	echo "--- daemon log" >&2
+	cat "$R.log" >&2 || true
+	exit 1
+}
+wait_for() {
+	local limit=$(($1 * 10))
+	shift
+	for ((i = 0; i < limit; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+ctl() { "$vswapctl" --root "$R" "$@"; }
+# policy_of CGROUP: what the running daemon applies to it
+policy_of() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy'; }
+chosen_by() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy_chosen_by'; }
+expect_policy() { wait_for 5 test "$(policy_of "$1")" = "$2" || fail "$1: daemon applies '$(policy_of "$1")', expected '$2'"; }
+
+cp -a "$fixture/." "$R/"
+chmod 755 "$R"
+src=$(cd "$(dirname "$0")/../.." && pwd)
+mkdir -p "$R/usr/lib/vswapd/policies.d"
+cp "$src"/policies/examples/*.json "$R/usr/lib/vswapd/policies.d/"
+b=/workload.slice/app-b.service
+
+"$vswapd" --root "$R" --log-level debug >"$R.log" 2>&1 &
+pid=$!
+wait_for 10 test -S "$R/run/vswapd/control" || fail "no control socket"
+expect_policy "$b" default
+
+# --- set-policy by name: one atomic file, the daemon reloads and follows
+out=$(ctl --json set-policy "$b" batch) || fail "set-policy failed: $out"
+file=$(jq -r .file <<<"$out")
+[ "$file" = "/etc/vswapd/attach.d/workload.slice-app\\x2db.service.conf" ] || fail "attachment file $file"
+[ "$(jq -r '.changed, .previous_policy, .daemon' <<<"$out" | tr '\n' ' ')" = "true default reloaded " ] ||
+	fail "set-policy reported $out"
+grep -qx "Cgroup=$b" "$R$file" && grep -qx "Policy=batch" "$R$file" || fail "attachment content: $(cat "$R$file")"
+expect_policy "$b" batch
+[ "$(chosen_by "$b")" = "$file" ] || fail "daemon says chosen by $(chosen_by "$b")"
+ls -A "$R/etc/vswapd/attach.d" | grep -q '^\.#' && fail "temporary file left behind"
+# again: nothing changes, the daemon is not bothered
+out=$(ctl --json set-policy "$b" batch)
+[ "$(jq -r .changed <<<"$out")" = false ] || fail "second set-policy changed something"
+
+# --- show-policy / list-policies / cat-config agree
+show=$(ctl --json show-policy "$b")
+[ "$(jq -r '.policy, .chosen_by, .settings.vswap.max, .settings.writeback.amount' <<<"$show" | tr '\n' ' ')" = \
+	"batch attachment 25% 33554432 " ] || fail "show-policy: $show"
+ctl show-policy "$b" | grep -q "vswap.max = \"25%\"" || fail "show-policy text"
+[ "$(ctl --json list-policies | jq -r '.attachments[0].target, (.policies[] | select(.name == "batch") | .attachments)' | tr '\n' ' ')" = "$b 1 " ] ||
+	fail "list-policies: $(ctl --json list-policies)"
+ctl cat-config | grep -Fqx "# $file" || fail "cat-config misses $file"
+[ "$(ctl --json cat-config | jq -r --arg f "$file" '.files[] | select(.path == $f) | .role')" = attachment ] ||
+	fail "cat-config --json"
+
+# --- refused changes write nothing
+before=$(find "$R/etc" "$R/run" -type f | sort | md5sum)
+ctl set-policy "$b" no-such-policy 2>"$R/err" && fail "unknown policy accepted"
+grep -q 'no policy named "no-such-policy"' "$R/err" || fail "message: $(cat "$R/err")"
+printf '{"schema_version": 2}\n' >"$R/future.json"
+ctl set-policy "$b" "$R/future.json" 2>"$R/err" && fail "newer schema accepted"
+grep -q "future.json:1:20: schema_version: written for schema version 2" "$R/err" || fail "message: $(cat "$R/err")"
+set +e
+ctl set-policy /a/../../etc batch 2>/dev/null; rc1=$?
+ctl --unit "../../x.service" set-policy batch 2>/dev/null; rc2=$?
+set -e
+[ "$rc1$rc2" = 22 ] || fail "bad targets exit $rc1 $rc2, expected usage errors (2)"
+[ "$(find "$R/etc" "$R/run" -type f | sort | md5sum)" = "$before" ] || fail "a refused change wrote files"
+
+# --- a bad hand-written attachment: the whole reload fails, the old configuration stays
+printf '[X-VSwap]\nCgroup=/workload.slice\nPolicy=batch\nMax=1G\n' >"$R/etc/vswapd/attach.d/hand.conf"
+ctl reload 2>"$R/err" && fail "reload with a bad attachment succeeded"
+grep -q "/etc/vswapd/attach.d/hand.conf:4:1" "$R/err" || fail "reload error: $(cat "$R/err")"
+expect_policy "$b" batch
+ctl set-policy "$b" database 2>"$R/err" && fail "set-policy on a broken configuration succeeded"
+grep -q "hand.conf:4:1" "$R/err" || fail "set-policy did not name the broken file: $(cat "$R/err")"
+rm "$R/etc/vswapd/attach.d/hand.conf"
+
+# --- a policy FILE is installed and attached; --runtime goes below /run and wins
+printf '{"schema_version": 1, "match": {"cgroup": "/nowhere"}, "vswap": {"max": "3G"}}\n' >"$R/mine.json"
+out=$(ctl --json set-policy "$b" "$R/mine.json")
+[ "$(jq -r .policy_installed <<<"$out")" = /etc/vswapd/policies.d/mine.json ] || fail "install: $out"
+expect_policy "$b" mine
+ctl --runtime set-policy "$b" database >/dev/null
+expect_policy "$b" database
+ctl --runtime unset-policy "$b" >/dev/null
+expect_policy "$b" mine
+
+# --- unset-policy: back to what matches
+out=$(ctl --json unset-policy "$b")
+[ "$(jq -r '.changed, .policy' <<<"$out" | tr '\n' ' ')" = "true default " ] || fail "unset-policy: $out"
+[ ! -e "$R$file" ] || fail "attachment still there"
+expect_policy "$b" default
+ctl unset-policy "$b" | grep -q "no .* to remove" || fail "second unset-policy"
+
+# --- unit drop-ins are written where systemd reads them
+out=$(ctl --json --unit app.service set-policy batch)
+[ "$(jq -r .file <<<"$out")" = /etc/systemd/system/app.service.d/50-vswap.conf ] || fail "drop-in: $out"
+[ "$(cat "$R/etc/systemd/system/app.service.d/50-vswap.conf" | grep -v '^#')" = $'[X-VSwap]\nPolicy=batch' ] ||
+	fail "drop-in content"
+ctl --json --unit app.service show-policy | jq -e '.policy == "batch" and .chosen_by == "attachment"' >/dev/null ||
+	fail "show-policy --unit"
+
+# --- manual actions: through the daemon for a managed cgroup
+a=/workload.slice/app-a.service
+out=$(ctl --json writeback "$a" 1M)
+[ "$(jq -r .via <<<"$out")" = vswapd ] || fail "writeback not through vswapd: $out"
+[ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.writeback")" = 1048576 ] || fail "writeback knob"
+out=$(ctl --json set-max "$a" 2G)
+[ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.max")" = 2147483648 ] || fail "set-max knob: $out"
+ctl writeback "$a" 0 2>/dev/null && fail "writeback of 0 bytes accepted"
+rc=0
+ctl writeback /no/such 1M 2>/dev/null || rc=$?
+[ $rc = 4 ] || fail "writeback on a missing cgroup: exit status $rc, not 4"
+
+# --- top without a terminal: one plain table
+ctl top --interval 0.2 | head -1 | grep -q "^CGROUP .*VSWAP" || fail "top header"
+[ "$(ctl --json top --interval 0.2 --iterations 2 | jq -s 'length')" = 2 ] || fail "top --json iterations"
+kill -0 "$pid" || fail "vswapd died"
+echo "policy-verbs.sh: ok"
