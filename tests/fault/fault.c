@@ -4,7 +4,7 @@
  * ';', each OP:GLOB:ACTION[:SKIP] (the first SKIP matching calls pass), matched with fnmatch()
  * (no FNM_PATHNAME) against the absolute path of the file an fd refers to:
  *
- *   open|openr|openw   libvswap's openat2 (any / read-only / for writing):
+ *   open|openr|openw   openat2 and openat (any / read-only / for writing):
  *                      an errno name (ENOENT, EACCES, ...) fails it;
  *                      "vanish" removes the file's directory (a cgroup going away
  *                      mid-tick) and then fails it with ENOENT
@@ -38,6 +38,7 @@
 
 long syscall(long number, ...);
 ssize_t read(int fd, void *buf, size_t count);
+int openat(int dirfd, const char *path, int flags, ...);
 ssize_t write(int fd, const void *buf, size_t count);
 int fstatfs(int fd, struct statfs *buf);
 
@@ -170,18 +171,21 @@ static long fail(int err)
 	return -1;
 }
 
-static long openat2_faulted(long (*real)(long, ...), int dirfd, const char *path,
-			    const struct open_how *how, size_t size)
+/*
+ * The fault for opening path at dirfd with these flags: -1 with errno set when the open
+ * must fail, else 0 with the flags to open with in *flags.
+ */
+static int open_fault(int dirfd, const char *path, uint64_t *flags)
 {
 	char dir[4096], full[8192];
-	int acc = (int)(how->flags & O_ACCMODE);
+	int acc = (int)(*flags & O_ACCMODE);
 
 	if (path[0] == '/')
 		snprintf(full, sizeof(full), "%s", path);
 	else if (fd_path(dirfd, dir, sizeof(dir)))
 		snprintf(full, sizeof(full), "%s/%s", dir, path);
 	else
-		return real(SYS_openat2, dirfd, path, how, size);
+		return 0;
 	const struct rule *r = match(acc == O_RDONLY ? OP_OPENR : OP_OPENW, full);
 	if (r && strcmp(r->action, "vanish") == 0) {
 		char *slash = strrchr(full, '/');
@@ -189,20 +193,46 @@ static long openat2_faulted(long (*real)(long, ...), int dirfd, const char *path
 		(void)nftw(full, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 		*slash = '/';
 		note("open", full, "vanish");
-		return fail(ENOENT);
+		return (int)fail(ENOENT);
 	}
 	if (r && r->err) {
 		note("open", full, r->action);
-		return fail(r->err);
+		return (int)fail(r->err);
 	}
 	/* The write that follows this open will fail: keep the file whole. */
 	const struct rule *w = acc != O_RDONLY ? match_ex(OP_WRITE, full, true) : NULL;
-	if (w && w->skip == 0 && (how->flags & O_TRUNC)) {
-		struct open_how h = *how;
-		h.flags &= ~(uint64_t)O_TRUNC;
-		return real(SYS_openat2, dirfd, path, &h, sizeof(h));
+	if (w && w->skip == 0)
+		*flags &= ~(uint64_t)O_TRUNC;
+	return 0;
+}
+
+static long openat2_faulted(long (*real)(long, ...), int dirfd, const char *path,
+			    const struct open_how *how, size_t size)
+{
+	struct open_how h = *how;
+	uint64_t flags = h.flags;
+
+	if (open_fault(dirfd, path, &flags) < 0)
+		return -1;
+	h.flags = flags;
+	return real(SYS_openat2, dirfd, path, &h, sizeof(h));
+}
+
+/* libvswap's sampler opens with openat(O_NOFOLLOW) below a cgroup's dirfd. */
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	uint64_t f = (uint64_t)flags;
+	mode_t mode = 0;
+	va_list ap;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
 	}
-	return real(SYS_openat2, dirfd, path, how, size);
+	if (open_fault(dirfd, path, &f) < 0)
+		return -1;
+	return (int)syscall(SYS_openat, dirfd, path, (int)f, mode);
 }
 
 long syscall(long number, ...)

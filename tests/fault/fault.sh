@@ -19,8 +19,8 @@ trap cleanup EXIT
 scenario=
 fail() {
 	echo "fault.sh: FAIL [$scenario]: $*" >&2
-	echo "--- daemon log" >&2
-	cat "$W/log" >&2 || true
+	echo "--- daemon log (last 40 lines)" >&2
+	tail -n 40 "$W/log" >&2 || true
 	echo "--- injected faults (first 20)" >&2
 	head -n 20 "$W/faults" >&2 || true
 	exit 1
@@ -39,11 +39,15 @@ A=sys/fs/cgroup/workload.slice/app-a.service
 B=sys/fs/cgroup/workload.slice/app-b.service
 knob() { cat "$R/$A/$1"; }
 
-# start FAULTS POLICY_JSON: a fresh copy of the tree, the policy for app-a, vswapd with faults.
+# start FAULTS POLICY_JSON [N]: a fresh copy of the tree (plus N copies of app-b named
+# many-NN), the policy, vswapd with faults.
 start() {
 	rm -rf "$R" "$W/log" "$W/faults"
 	mkdir -p "$R"
 	cp -a "$fixture/." "$R/"
+	for ((i = 0; i < ${3:-0}; i++)); do
+		cp -a "$R/$B" "$R/sys/fs/cgroup/workload.slice/many-$i"
+	done
 	mkdir -p "$R/etc/vswapd/policies.d"
 	printf '%s\n' "$2" >"$R/etc/vswapd/policies.d/app-a.json"
 	: >"$W/faults"
@@ -57,7 +61,7 @@ stop() {
 	kill -0 "$pid" 2>/dev/null || fail "vswapd died"
 	ctl --json daemon >"$W/daemon.json" || fail "vswapctl daemon got no answer"
 	if jq -e '.managed | length > 0' "$W/daemon.json" >/dev/null; then
-		ctl --json explain /workload.slice/app-a.service >"$W/explain.json" ||
+		ctl --json explain "$(jq -r '.managed[0].cgroup' "$W/daemon.json")" >"$W/explain.json" ||
 			fail "vswapctl explain got no answer"
 	fi
 	kill -TERM "$pid"
@@ -89,7 +93,7 @@ SECONDS_PER_RUN=3
 
 # 1. Knob writes refused, as the kernel refuses them: EBUSY and EINVAL from write(),
 #    ENOENT and EACCES from open(). Retried every round, logged once.
-for spec in write:EBUSY write:EINVAL openw:ENOENT openw:EACCES; do
+for spec in ${FAULT_ONLY_KNOBS-write:EBUSY write:EINVAL openw:ENOENT openw:EACCES}; do
 	op=${spec%%:*} err=${spec#*:}
 	scenario="memory.vswap.max $op $err"
 	start "$op:*/app-a.service/memory.vswap.max:$err" "$policy"
@@ -110,8 +114,8 @@ done
 
 # 2. Corrupt reads of what the daemon samples: the round is skipped with one warning, and
 #    nothing is written on the strength of a bad sample.
-for spec in memory.vswap.current:garbage memory.stat:truncate memory.current:EIO \
-	memory.max:truncate memory.vswap.current:truncate; do
+for spec in ${FAULT_ONLY_READS-memory.vswap.current:garbage memory.stat:truncate memory.current:EIO \
+	memory.max:truncate memory.vswap.current:truncate}; do
 	file=${spec%%:*} action=${spec#*:}
 	scenario="$file read $action"
 	start "read:*/app-a.service/$file:$action" "$policy_pct"
@@ -125,3 +129,48 @@ for spec in memory.vswap.current:garbage memory.stat:truncate memory.current:EIO
 	stop
 	echo "fault.sh: ok: $scenario ($n faults, logged once, nothing written)"
 done
+
+# 3. A cgroup removed mid-tick: while its sample is being read, and between deciding and
+#    writing. The daemon drops it, creates nothing in its place and logs no error about it.
+for spec in openr:memory.stat:3 openw:memory.vswap.max:0; do
+	IFS=: read -r op file skip <<<"$spec"
+	scenario="app-a removed at $op $file"
+	start "$op:*/app-a.service/$file:vanish:$skip" "$policy"
+	wait_for 10 test ! -e "$R/$A" || fail "the fault did not fire"
+	sleep 1
+	wait_for 5 sh -c "'$vswapctl' --root '$R' --json daemon | jq -e '.managed == []'" ||
+		fail "still managing the removed cgroup"
+	[ ! -e "$R/$A" ] || fail "something recreated $A: $(ls "$R/$A")"
+	[ "$(count 'app-a.service.*(warning|error|cannot|failed)')" -le 1 ] ||
+		fail "more than one complaint about a cgroup that went away"
+	stop
+	echo "fault.sh: ok: $scenario"
+done
+
+# 4. PSI trigger creation refused (memory.pressure on cgroup2, the trigger write fails):
+#    one warning, sampling by timer, the policy still applied.
+scenario="PSI trigger refused"
+start "statfs:*/memory.pressure:cgroup2;write:*/memory.pressure:EINVAL" "$policy"
+wait_for 10 sh -c "[ \"\$(cat '$R/$A/memory.vswap.max')\" = $cap ]" ||
+	fail "policy not applied by timer after the trigger was refused"
+sleep 1
+[ "$(injected 'write .*memory.pressure EINVAL')" -ge 1 ] || fail "no trigger write was attempted"
+[ "$(count 'PSI triggers unavailable')" -eq 1 ] || fail "want exactly one 'PSI triggers unavailable'"
+diff "$fixture/$A/memory.pressure" "$R/$A/memory.pressure" >/dev/null || fail "memory.pressure written"
+ctl --json daemon | jq -e '.pressure_triggers == false' >/dev/null || fail "daemon reports triggers"
+stop
+echo "fault.sh: ok: $scenario"
+
+# 5. Many cgroups failing at once: still once each (the rate limiter must not forget them).
+scenario="100 cgroups, every vswap.max write refused"
+many='{ "schema_version": 1, "match": { "cgroup": "/workload.slice/many-*" },
+  "vswap": { "max": '$cap' }, "interval_s": 0.5 }'
+start "write:*/many-*/memory.vswap.max:EBUSY" "$many" 100
+sleep "$SECONDS_PER_RUN"
+n=$(injected 'many-.*memory.vswap.max')
+[ "$n" -ge 300 ] || fail "only $n faults injected"
+logged=$(count 'many-[0-9]+: failed to set-vswap-max')
+[ "$logged" -eq 100 ] || fail "logged $logged times for $n failures of 100 cgroups (want 100)"
+stop
+echo "fault.sh: ok: $scenario ($n failures, logged $logged times)"
+echo "fault.sh: all scenarios passed"
