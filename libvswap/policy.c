@@ -137,6 +137,12 @@ static const struct field *find_field(const struct field *table, size_t n, const
 	return NULL;
 }
 
+/* "\u0000" decodes to a NUL: C would see "1\u0000G" as "1", "/a\u0000b" as "/a". */
+static bool has_nul(struct json_object *v)
+{
+	return strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v);
+}
+
 static int parse_size(const struct parser *ps, const char *path, struct json_object *v,
 		      bool percent_ok, struct vswap_size *ret)
 {
@@ -144,6 +150,9 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 		int64_t i = json_object_get_int64(v);
 		if (i < 0)
 			return fail(ps, path, false, "a size cannot be negative");
+		/* json-c saturates: 18446744073709551616 reads as INT64_MAX, 8 EiB, absurd anyway. */
+		if (i == INT64_MAX)
+			return fail(ps, path, false, "size out of range");
 		*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = (uint64_t)i};
 		return 0;
 	}
@@ -151,6 +160,8 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 		return fail(ps, path, false, "expected a size: bytes, \"512M\", \"max\"%s",
 			    percent_ok ? " or \"25%\"" : "");
 	const char *s = json_object_get_string(v);
+	if (has_nul(v))
+		return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
 	int r = vswap_size_parse(s, ret);
 	if (r == -ERANGE)
 		return fail(ps, path, false, "size \"%s\" out of range", s);
@@ -278,6 +289,8 @@ static int parse_value(const struct parser *ps, const struct field *f, const cha
 	case T_STRING:
 		if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
 			return fail(ps, path, false, "expected a non-empty string");
+		if (has_nul(v))
+			return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
 		return set_string(dst, json_object_get_string(v));
 	case T_SIZE:
 	case T_SIZE_PCT:
