@@ -379,6 +379,9 @@ static int parse_syntax(const struct parser *ps, struct json_object **ret)
 
 	if (!tok)
 		return -ENOMEM;
+	/* Strict RFC 8259: json-c otherwise takes trailing commas and other things that the
+	 * schema validators of a fleet's CI (and every other JSON reader) refuse. */
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, ps->text, (int)ps->len);
 	enum json_tokener_error e = json_tokener_get_error(tok);
 	size_t end = json_tokener_get_parse_end(tok);
