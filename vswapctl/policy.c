@@ -9,6 +9,7 @@
 #include "context.h"
 #include "output.h"
 #include "policy.h"
+#include "policyset.h"
 #include "util.h"
 #include "vswapctl.h"
 
@@ -40,6 +41,37 @@ static void report(struct json_object *files, const char *path,
 	json_object_array_add(files, o);
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), l = strlen(suffix);
+
+	return n > l && streq(s + n - l, suffix);
+}
+
+/* An attachment (*.conf): below an attach.d directory it names its cgroup, else a unit's. */
+static int validate_attachment(const char *path, const char *text, size_t len, bool json,
+			       struct json_object *files)
+{
+	enum vswap_attach_kind kind =
+	    strstr(path, "attach.d/") ? VSWAP_ATTACH_CGROUP : VSWAP_ATTACH_UNIT;
+	struct vswap_policy_error err = {};
+	struct vswap_attachment a = {};
+	int r = vswap_attach_parse(text, len, kind, &a, &err);
+
+	if (r < 0) {
+		if (!json)
+			fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, err.line, err.column, err.field,
+				*err.field ? ": " : "", err.what);
+		report(files, path, &err, r == -EBADMSG ? NULL : strerror(-r));
+		return 1;
+	}
+	if (!json)
+		printf("%s: valid (attaches %s)\n", path, a.policy ? a.policy : "nothing");
+	report(files, path, NULL, NULL);
+	vswap_attachment_clear(&a);
+	return 0;
+}
+
 /* 0 valid, 1 invalid: never partially "valid". */
 static int validate_file(const char *path, bool json, struct json_object *files)
 {
@@ -56,6 +88,8 @@ static int validate_file(const char *path, bool json, struct json_object *files)
 		report(files, path, NULL, strerror(-r));
 		return 1;
 	}
+	if (has_suffix(path, ".conf"))
+		return validate_attachment(path, text, len, json, files);
 	r = vswap_policy_parse(text, len, name, path, &p, &err);
 	if (r < 0) {
 		if (!json)
@@ -83,8 +117,8 @@ static int validate_dir(const char *dir, bool json, struct json_object *files)
 		return 1;
 	}
 	for (int i = 0; i < n; i++) {
-		size_t l = strlen(names[i]->d_name);
-		if (l > 5 && streq(names[i]->d_name + l - 5, ".json")) {
+		const char *name = names[i]->d_name;
+		if (name[0] != '.' && (has_suffix(name, ".json") || has_suffix(name, ".conf"))) {
 			_cleanup_free_ char *path = NULL;
 			if (asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0)
 				bad = 1;
@@ -97,10 +131,37 @@ static int validate_dir(const char *dir, bool json, struct json_object *files)
 	return bad;
 }
 
+/* No files named: the whole configuration below the root, as vswapd would load it. */
+static int validate_root(const struct vswapctl_options *opts, struct json_object *files)
+{
+	struct vswap_ctx *ctx = NULL;
+	struct vswap_policy_set *set = NULL;
+	struct vswap_policy_load_errors errs;
+
+	if (vswapctl_open(opts, &ctx) < 0)
+		return 1;
+	int r = vswap_policy_set_load(ctx, &set, &errs);
+	for (size_t i = 0; r == -EBADMSG && i < errs.n && i < ELEMENTSOF(errs.errors); i++) {
+		const struct vswap_policy_load_error *e = &errs.errors[i];
+		if (!opts->json)
+			fprintf(stderr, "%s:%u:%u: %s%s%s\n", e->path, e->err.line, e->err.column,
+				e->err.field, *e->err.field ? ": " : "", e->err.what);
+		report(files, e->path, &e->err, NULL);
+	}
+	if (r < 0 && r != -EBADMSG)
+		vswapctl_error("cannot load the configuration: %s", strerror(-r));
+	if (r == 0 && !opts->json)
+		printf("%s: valid (%zu policies, %zu attachments)\n", ctx->root, set->n,
+		       set->attachments.n);
+	vswap_policy_set_free(set);
+	vswap_ctx_free(ctx);
+	return r < 0;
+}
+
 int verb_validate(int argc, char **argv, const struct vswapctl_options *opts)
 {
 	struct json_object *files = json_object_new_array();
-	int bad = 0;
+	int bad = argc == 0 ? validate_root(opts, files) : 0;
 
 	for (int i = 0; i < argc; i++) {
 		struct stat st;

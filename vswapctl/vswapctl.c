@@ -25,9 +25,11 @@ static const struct verb verbs[] = {
     {"capabilities", 0, 0, verb_capabilities, "capabilities",
      "What the running kernel supports (stock, patched with memory.vswap.*, or legacy)\n"
      "and what each missing feature means for vswapd."},
-    {"validate", 1, -1, verb_validate, "validate FILE|DIR...",
-     "Check policy files (a directory: every *.json in it) without a daemon: exit 0 when\n"
-     "all are valid, 1 otherwise; each error as FILE:LINE:COLUMN: FIELD: message."},
+    {"validate", 0, -1, verb_validate, "validate [FILE|DIR...]",
+     "Check policy files (*.json) and attachments (*.conf; a directory: every one in it)\n"
+     "without a daemon, or with no arguments the whole configuration below --root as vswapd\n"
+     "would load it (attachments must name existing policies): exit 0 when all is valid,\n"
+     "1 otherwise; each error as FILE:LINE:COLUMN: FIELD: message."},
     {"schema", 0, 0, verb_schema, "schema",
      "Print the JSON Schema (draft 2020-12) of policy files, generated from the same\n"
      "field table the parser uses."},

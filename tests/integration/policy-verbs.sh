@@ -93,7 +93,12 @@ grep -q "/etc/vswapd/attach.d/hand.conf:4:1" "$R/err" || fail "reload error: $(c
 expect_policy "$b" batch
 ctl set-policy "$b" database 2>"$R/err" && fail "set-policy on a broken configuration succeeded"
 grep -q "hand.conf:4:1" "$R/err" || fail "set-policy did not name the broken file: $(cat "$R/err")"
+# fleet CI: the whole tree offline, and the file alone
+ctl validate 2>"$R/err" && fail "validate of the tree passed with a bad attachment"
+grep -q "/etc/vswapd/attach.d/hand.conf:4:1: Max: unknown key" "$R/err" || fail "validate: $(cat "$R/err")"
+"$vswapctl" validate "$R/etc/vswapd/attach.d/hand.conf" 2>/dev/null && fail "validate FILE passed a bad attachment"
 rm "$R/etc/vswapd/attach.d/hand.conf"
+ctl validate >/dev/null || fail "validate of the fixed tree failed"
 
 # --- a policy FILE is installed and attached; --runtime goes below /run and wins
 printf '{"schema_version": 1, "match": {"cgroup": "/nowhere"}, "vswap": {"max": "3G"}}\n' >"$R/mine.json"
