@@ -96,7 +96,7 @@ static int find_cgroup_mount(struct vswap_ctx *ctx)
 	return ctx->cgroup_fd < 0 ? ctx->cgroup_fd : 0;
 }
 
-int vswap_ctx_new(const char *root, struct vswap_ctx **ret)
+static int ctx_new(const char *root, bool cgroups, struct vswap_ctx **ret)
 {
 	struct vswap_ctx *ctx = calloc(1, sizeof(*ctx));
 	int r;
@@ -118,7 +118,7 @@ int vswap_ctx_new(const char *root, struct vswap_ctx **ret)
 		r = negative_errno();
 		goto fail;
 	}
-	r = find_cgroup_mount(ctx);
+	r = cgroups ? find_cgroup_mount(ctx) : 0;
 	if (r < 0)
 		goto fail;
 	*ret = ctx;
@@ -126,6 +126,16 @@ int vswap_ctx_new(const char *root, struct vswap_ctx **ret)
 fail:
 	vswap_ctx_free(ctx);
 	return r;
+}
+
+int vswap_ctx_new(const char *root, struct vswap_ctx **ret)
+{
+	return ctx_new(root, true, ret);
+}
+
+int vswap_ctx_new_config(const char *root, struct vswap_ctx **ret)
+{
+	return ctx_new(root, false, ret);
 }
 
 struct vswap_ctx *vswap_ctx_free(struct vswap_ctx *ctx)

@@ -22,6 +22,11 @@ struct vswap_ctx {
  * missing or lists no cgroup2 mount, -EBADMSG when it is malformed.
  */
 int vswap_ctx_new(const char *root, struct vswap_ctx **ret);
+/*
+ * A context for configuration files only (policies, attachments): no cgroup2 mount needed,
+ * cgroup_mount is NULL and cgroup_fd -1, so it suits a staged tree in a fleet's CI.
+ */
+int vswap_ctx_new_config(const char *root, struct vswap_ctx **ret);
 struct vswap_ctx *vswap_ctx_free(struct vswap_ctx *ctx);
 static inline void vswap_ctx_freep(struct vswap_ctx **ctx)
 {

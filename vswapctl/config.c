@@ -76,7 +76,7 @@ int verb_list_policies(int argc, char **argv, const struct vswapctl_options *opt
 	struct vswap_policy_load_errors errs;
 	struct vswap_policy_set *set = NULL;
 
-	if (vswapctl_open(opts, &ctx) < 0)
+	if (vswapctl_open_config(opts, &ctx) < 0)
 		return VSWAPCTL_EXIT_FAILURE;
 	int r = vswap_policy_set_load(ctx, &set, &errs);
 	for (size_t i = 0; r == -EBADMSG && i < errs.n && i < ELEMENTSOF(errs.errors); i++)
@@ -258,7 +258,7 @@ int verb_cat_config(int argc, char **argv, const struct vswapctl_options *opts)
 	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
 	struct json_object *list = opts->json ? json_object_new_array() : NULL;
 
-	if (vswapctl_open(opts, &ctx) < 0)
+	if (vswapctl_open_config(opts, &ctx) < 0)
 		return VSWAPCTL_EXIT_FAILURE;
 	struct shown_file main_conf = {"daemon", "/etc/vswapd/vswapd.conf", "in-force", NULL};
 	show_file(ctx, &main_conf, list); /* absent: nothing shown */

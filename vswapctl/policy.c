@@ -138,7 +138,7 @@ static int validate_root(const struct vswapctl_options *opts, struct json_object
 	struct vswap_policy_set *set = NULL;
 	struct vswap_policy_load_errors errs;
 
-	if (vswapctl_open(opts, &ctx) < 0)
+	if (vswapctl_open_config(opts, &ctx) < 0)
 		return 1;
 	int r = vswap_policy_set_load(ctx, &set, &errs);
 	for (size_t i = 0; r == -EBADMSG && i < errs.n && i < ELEMENTSOF(errs.errors); i++) {

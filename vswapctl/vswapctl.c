@@ -98,6 +98,16 @@ int vswapctl_open(const struct vswapctl_options *opts, struct vswap_ctx **ret)
 	return r;
 }
 
+int vswapctl_open_config(const struct vswapctl_options *opts, struct vswap_ctx **ret)
+{
+	int r = vswap_ctx_new_config(opts->root, ret);
+
+	if (r < 0)
+		vswapctl_error("cannot open root %s: %s", opts->root ? opts->root : "/",
+			       strerror(-r));
+	return r;
+}
+
 static void print_usage(FILE *f)
 {
 	fputs("Usage: vswapctl [--root DIR] [--json] VERB [ARGS...]\n\n"

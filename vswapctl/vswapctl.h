@@ -25,6 +25,8 @@ struct vswap_ctx;
 
 /* Open the context for opts->root, printing the reason on failure. */
 int vswapctl_open(const struct vswapctl_options *opts, struct vswap_ctx **ret);
+/* The same for verbs that read configuration files only (no cgroup2 mount needed). */
+int vswapctl_open_config(const struct vswapctl_options *opts, struct vswap_ctx **ret);
 
 void vswapctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -99,6 +99,11 @@ grep -q "/etc/vswapd/attach.d/hand.conf:4:1: Max: unknown key" "$R/err" || fail 
 "$vswapctl" validate "$R/etc/vswapd/attach.d/hand.conf" 2>/dev/null && fail "validate FILE passed a bad attachment"
 rm "$R/etc/vswapd/attach.d/hand.conf"
 ctl validate >/dev/null || fail "validate of the fixed tree failed"
+# a staged tree with configuration only (no proc, no cgroup2), as a fleet's CI has it
+mkdir -p "$R/stage/etc/vswapd"
+cp -a "$R/etc/vswapd/." "$R/stage/etc/vswapd/"
+cp -a "$R/usr" "$R/stage/"
+"$vswapctl" --root "$R/stage" validate >/dev/null || fail "validate of a configuration-only tree"
 
 # --- a policy FILE is installed and attached; --runtime goes below /run and wins
 printf '{"schema_version": 1, "match": {"cgroup": "/nowhere"}, "vswap": {"max": "3G"}}\n' >"$R/mine.json"
