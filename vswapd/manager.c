@@ -507,6 +507,11 @@ static void arm_oneshot(struct manager *m, sd_event_source **src, uint64_t delay
 		log_error_errno(r, "cannot arm a timer");
 }
 
+void manager_schedule_rescan(struct manager *m)
+{
+	arm_oneshot(m, &m->rescan_timer, RESCAN_DELAY_US, on_rescan);
+}
+
 static bool is_config_wd(const struct manager *m, int wd)
 {
 	for (size_t i = 0; i < m->n_config_wd; i++)

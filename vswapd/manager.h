@@ -93,5 +93,8 @@ void manager_evaluate(struct managed *mc, const char *why);
 /* Seconds on the monotonic clock. */
 double manager_now(const struct manager *m);
 
+/* A rescan soon, debounced: after a burst of cgroup or unit changes, one. */
+void manager_schedule_rescan(struct manager *m);
+
 /* Re-derive the managed set from the tree and the policies (after a reload or override). */
 int manager_rescan(struct manager *m);

@@ -16,12 +16,37 @@ struct unit_cache {
 	} e[UNIT_CACHE_MAX];
 };
 
+/*
+ * A job finished: a unit started or stopped. Its cgroup may appear before systemd reports
+ * it as the unit's ControlGroup, so the inotify rescan can miss it; this one does not.
+ */
+static int on_job_removed(sd_bus_message *msg, void *userdata, sd_bus_error *error)
+{
+	manager_schedule_rescan(userdata);
+	return 0;
+}
+
+static int subscribe(struct manager *m)
+{
+	int r = sd_bus_match_signal_async(
+	    m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	    "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL, m);
+	if (r < 0)
+		return r;
+	/* Without Subscribe() systemd sends job signals only to clients that asked. */
+	return sd_bus_call_method_async(
+	    m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	    "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
+}
+
 void unit_setup(struct manager *m)
 {
 	int r = sd_bus_open_system(&m->bus);
 
 	if (r >= 0)
 		r = sd_bus_attach_event(m->bus, m->event, 0);
+	if (r >= 0)
+		r = subscribe(m);
 	if (r < 0) {
 		log_info("no system bus (%s): unit and slice policies cannot match", strerror(-r));
 		m->bus = sd_bus_flush_close_unref(m->bus);
