@@ -183,7 +183,24 @@ static void print_daemon(struct json_object *reply)
 
 int verb_explain(int argc, char **argv, const struct vswapctl_options *opts)
 {
-	return run(opts, command("explain", argv[0]), print_explain);
+	_cleanup_free_ char *rel = NULL, *display = NULL;
+	struct vswap_ctx *ctx = NULL;
+
+	/* The same path rules and exit codes as status, before asking the daemon. */
+	if (vswapctl_open(opts, &ctx) < 0)
+		return VSWAPCTL_EXIT_FAILURE;
+	int r = vswap_cgroup_normalize(ctx, argv[0], &rel);
+	if (r == 0 && !(display = vswap_cgroup_display(rel)))
+		r = -ENOMEM;
+	vswap_ctx_free(ctx);
+	if (r == -EINVAL) {
+		vswapctl_error("invalid cgroup path '%s' (no '.', '..' or control characters)",
+			       argv[0]);
+		return VSWAPCTL_EXIT_USAGE;
+	}
+	if (r < 0)
+		return VSWAPCTL_EXIT_FAILURE;
+	return run(opts, command("explain", display), print_explain);
 }
 
 int verb_reload(int argc, char **argv, const struct vswapctl_options *opts)
