@@ -175,7 +175,9 @@ offload_run() { # CONFIG ROUND HOT COLD SECONDS
 	rm -f /etc/vswapd/policies.d/offload-vswapd.json
 	rate=$(sed -n 's/.* rate=\([0-9.]*\).*/\1/p' /tmp/hotcold.out)
 	# memory.current over the last third of the run: where the daemon has taken it
-	mem=$(awk -v s="$secs" '$1 >= 2 * s / 3 { t += $2; n++ } END { if (n) printf "%.0f", t / n }' \
+	# (not the samples after the workload ended: t < SECONDS - 1)
+	mem=$(awk -v s="$secs" '$1 >= 2 * s / 3 && $1 < s - 1 { t += $2; n++ }
+		END { if (n) printf "%.0f", t / n }' \
 		"$OUT/offload-$c-$r.mem")
 	peak=$(awk '$2 > m { m = $2 } END { print m }' "$OUT/offload-$c-$r.mem")
 	echo "OFFLOAD config=$c round=$r rate=$rate mem_bytes=$mem start_bytes=$peak" \
