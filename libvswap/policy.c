@@ -150,7 +150,8 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 		int64_t i = json_object_get_int64(v);
 		if (i < 0)
 			return fail(ps, path, false, "a size cannot be negative");
-		/* json-c saturates: 18446744073709551616 reads as INT64_MAX, 8 EiB, absurd anyway. */
+		/* json-c saturates: 18446744073709551616 reads as INT64_MAX, 8 EiB, absurd anyway.
+		 */
 		if (i == INT64_MAX)
 			return fail(ps, path, false, "size out of range");
 		*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = (uint64_t)i};
@@ -290,7 +291,8 @@ static int parse_value(const struct parser *ps, const struct field *f, const cha
 		if (!json_object_is_type(v, json_type_string) || !*json_object_get_string(v))
 			return fail(ps, path, false, "expected a non-empty string");
 		if (has_nul(v))
-			return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
+			return fail(ps, path, false,
+				    "a NUL character (\\u0000) is not allowed here");
 		return set_string(dst, json_object_get_string(v));
 	case T_SIZE:
 	case T_SIZE_PCT:
@@ -449,6 +451,17 @@ static int check_semantics(const struct parser *ps, struct json_object *root,
 	return 0;
 }
 
+/* A file for a newer format says so, whatever else in it this version does not know. */
+static int check_version_first(const struct parser *ps, struct json_object *root,
+			       struct vswap_policy *p)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(root, "schema_version", &v))
+		return 0; /* check_semantics() reports it missing */
+	return parse_value(ps, &policy_fields[0], "schema_version", v, p);
+}
+
 int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
 		       struct vswap_policy **ret, struct vswap_policy_error *err)
 {
@@ -468,6 +481,8 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 		r = parse_syntax(&ps, &root);
 	if (r == 0 && !json_object_is_type(root, json_type_object))
 		r = fail(&ps, "", false, "a policy is a JSON object");
+	if (r == 0)
+		r = check_version_first(&ps, root, p);
 	if (r == 0)
 		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", root, p);
 	if (r == 0)
@@ -523,7 +538,7 @@ int vswap_policy_match(const struct vswap_policy *p, const char *cgroup,
 }
 
 /* Sizes as vswap_size_parse() takes them; the parser still checks ranges the regex cannot. */
-#define SIZE_PATTERN	"max|[0-9]+|[0-9]+(\\.[0-9]{1,3})?[BbKkMmGgTtPp]"
+#define SIZE_PATTERN	"max|[0-9]+|[0-9]+(\\.[0-9]{1,3})?[BbKkMmGgTtPpEe]"
 #define PERCENT_PATTERN "[0-9]+(\\.[0-9]{1,2})?%"
 
 static struct json_object *schema_size(const struct field *f)
@@ -697,6 +712,17 @@ static struct json_object *size_json(const struct vswap_size *s)
 	return NULL;
 }
 
+/* A number printed the way it was most likely written: 0.1, not 0.10000000000000001. */
+static struct json_object *double_json(double d)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%.15g", d);
+	if (!strpbrk(text, ".en")) /* keep it a JSON number with a fraction: 5.0 */
+		strcat(text, ".0");
+	return json_object_new_double_s(d, text);
+}
+
 /* The value of one field of base, or NULL when it is unset. */
 static struct json_object *value_json(const struct field *f, const void *base)
 {
@@ -720,9 +746,9 @@ static struct json_object *value_json(const struct field *f, const void *base)
 	case T_TRISTATE:
 		return *(const int *)src >= 0 ? json_object_new_boolean(*(const int *)src) : NULL;
 	case T_DOUBLE:
-		return json_object_new_double(*(const double *)src);
+		return double_json(*(const double *)src);
 	case T_OPT_DOUBLE:
-		return od->set ? json_object_new_double(od->value) : NULL;
+		return od->set ? double_json(od->value) : NULL;
 	case T_PSI_TYPE:
 		return json_object_new_string(*(const bool *)src ? "full" : "some");
 	case T_OBJECT:

@@ -30,13 +30,11 @@ static int via_daemon(const struct vswapctl_options *opts, const struct manual *
 	struct json_object *req = json_object_new_object(), *e = NULL;
 	int r = 0;
 
-	if (m->bytes == UINT64_MAX) { /* the socket takes bytes only; "max" is direct */
-		json_object_put(req);
-		return 0;
-	}
 	json_object_object_add(req, "command", json_object_new_string(m->verb));
 	json_object_object_add(req, "cgroup", json_object_new_string(m->display));
-	json_object_object_add(req, "bytes", json_object_new_uint64(m->bytes));
+	json_object_object_add(req, "bytes",
+			       m->bytes == UINT64_MAX ? json_object_new_string("max")
+						      : json_object_new_uint64(m->bytes));
 	struct json_object *reply = vswapctl_call(opts, req, &r);
 	json_object_put(req);
 	if (!reply)

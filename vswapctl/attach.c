@@ -81,14 +81,33 @@ static int load_set(const struct vswap_ctx *ctx, struct vswap_policy_set **ret)
 	return r < 0 ? VSWAPCTL_EXIT_FAILURE : 0;
 }
 
-/* The policy a target gets from set: its attachment, or for a cgroup the best match. */
+/* A policy whose "match" names this unit or slice. */
+static const struct vswap_policy *unit_match(const struct vswap_policy_set *set, const char *unit)
+{
+	for (size_t i = 0; i < set->n; i++) {
+		const struct vswap_policy *p = set->policies[i];
+		if ((p->match_kind == VSWAP_MATCH_UNIT || p->match_kind == VSWAP_MATCH_SLICE) &&
+		    streq(p->match, unit))
+			return p;
+	}
+	return NULL;
+}
+
+/*
+ * The policy a target gets from set: its attachment; for a unit, a policy matching it by
+ * name; else (when the cgroup is known) the best match for the cgroup.
+ */
 static const struct vswap_policy *policy_for(const struct vswap_policy_set *set,
 					     const struct target *t, const char *cgroup,
 					     const struct vswap_attachment **ret_by)
 {
+	const struct vswap_policy *p;
+
 	*ret_by = vswap_attachments_find(&set->attachments, t->kind, t->name);
 	if (*ret_by)
 		return vswap_policy_set_find(set, (*ret_by)->policy);
+	if (t->kind == VSWAP_ATTACH_UNIT && (p = unit_match(set, t->name)))
+		return p;
 	return cgroup ? vswap_policy_set_match(set, cgroup, NULL, NULL, ret_by) : NULL;
 }
 

@@ -43,7 +43,8 @@ static struct table *policies_table(const struct vswap_policy_set *set)
 		table_add_string(t, 0, p->name);
 		table_add_string(t, 1, p->source);
 		table_add_string(t, 2, match_kind_name(p->match_kind));
-		table_add_string(t, 3, p->match ? p->match : "");
+		if (p->match)
+			table_add_string(t, 3, p->match);
 		table_add_u64(t, 4, attached_count(set, p->name));
 	}
 	return t;

@@ -192,6 +192,11 @@ int verb_explain(int argc, char **argv, const struct vswapctl_options *opts)
 	int r = vswap_cgroup_normalize(ctx, argv[0], &rel);
 	if (r == 0 && !(display = vswap_cgroup_display(rel)))
 		r = -ENOMEM;
+	if (r == 0 && vswap_cgroup_exists(ctx, rel) < 0) {
+		vswap_ctx_free(ctx);
+		vswapctl_error("no cgroup %s", display);
+		return VSWAPCTL_EXIT_NOT_FOUND;
+	}
 	vswap_ctx_free(ctx);
 	if (r == -EINVAL) {
 		vswapctl_error("invalid cgroup path '%s' (no '.', '..' or control characters)",

@@ -73,7 +73,12 @@ static int validate_attachment(const char *path, const char *text, size_t len, b
 }
 
 /* 0 valid, 1 invalid: never partially "valid". */
-static int validate_file(const char *path, bool json, struct json_object *files)
+/*
+ * One file. first_default holds the first policy without "match" seen among the files
+ * checked together (a directory, or the files named): vswapd refuses a second one.
+ */
+static int validate_file(const char *path, bool json, struct json_object *files,
+			 char **first_default)
 {
 	_cleanup_free_ char *text = NULL;
 	_cleanup_free_ char *name = policy_name(path);
@@ -98,16 +103,28 @@ static int validate_file(const char *path, bool json, struct json_object *files)
 		report(files, path, &err, r == -EBADMSG ? NULL : strerror(-r));
 		return 1;
 	}
-	if (!json)
+	bool second_default = p->match_kind == VSWAP_MATCH_DEFAULT && *first_default;
+	if (second_default) {
+		err = (struct vswap_policy_error){.line = 1, .column = 1};
+		snprintf(err.what, sizeof(err.what),
+			 "a second default policy (no \"match\"): %s is one", *first_default);
+		if (!json)
+			fprintf(stderr, "%s:1:1: %s\n", path, err.what);
+		report(files, path, &err, NULL);
+	} else if (!json)
 		printf("%s: valid (policy \"%s\")\n", path, p->name);
-	report(files, path, NULL, NULL);
+	if (!second_default)
+		report(files, path, NULL, NULL);
+	if (p->match_kind == VSWAP_MATCH_DEFAULT && !*first_default)
+		*first_default = strdup(path);
 	vswap_policy_free(p);
-	return 0;
+	return second_default;
 }
 
 /* Every *.json in a directory, in name order (the order the daemon reads them). */
 static int validate_dir(const char *dir, bool json, struct json_object *files)
 {
+	_cleanup_free_ char *first_default = NULL;
 	struct dirent **names = NULL;
 	int n = scandir(dir, &names, NULL, alphasort);
 	int bad = 0;
@@ -123,7 +140,7 @@ static int validate_dir(const char *dir, bool json, struct json_object *files)
 			if (asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0)
 				bad = 1;
 			else
-				bad |= validate_file(path, json, files);
+				bad |= validate_file(path, json, files, &first_default);
 		}
 		free(names[i]);
 	}
@@ -161,6 +178,7 @@ static int validate_root(const struct vswapctl_options *opts, struct json_object
 int verb_validate(int argc, char **argv, const struct vswapctl_options *opts)
 {
 	struct json_object *files = json_object_new_array();
+	_cleanup_free_ char *first_default = NULL;
 	int bad = argc == 0 ? validate_root(opts, files) : 0;
 
 	for (int i = 0; i < argc; i++) {
@@ -168,7 +186,7 @@ int verb_validate(int argc, char **argv, const struct vswapctl_options *opts)
 		if (stat(argv[i], &st) == 0 && S_ISDIR(st.st_mode))
 			bad |= validate_dir(argv[i], opts->json, files);
 		else
-			bad |= validate_file(argv[i], opts->json, files);
+			bad |= validate_file(argv[i], opts->json, files, &first_default);
 	}
 	if (opts->json) {
 		struct json_object *o = json_object_new_object();

@@ -83,6 +83,11 @@ static struct json_object *managed_json(const struct managed *mc)
 			       json_object_new_string(mc->chosen_by ? mc->chosen_by : ""));
 	json_object_object_add(o, "override",
 			       mc->override ? json_object_new_string(mc->override) : NULL);
+	json_object_object_add(o, "vswap_max_pinned_bytes",
+			       !mc->pinned_vswap_max.set ? NULL
+			       : mc->pinned_vswap_max.size.kind == VSWAP_SIZE_MAX
+				   ? json_object_new_string("max")
+				   : json_object_new_uint64(mc->pinned_vswap_max.size.bytes));
 	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
 	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->psi_events));
 	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
@@ -222,24 +227,47 @@ static struct json_object *cmd_clear_override(struct manager *m, struct json_obj
 	if (!mc)
 		return err;
 	mc->override = mfree(mc->override);
+	mc->pinned_vswap_max.set = false;
 	log_notice("%s: runtime override cleared", mc->display);
 	manager_evaluate(mc, "override");
 	return ok_reply();
 }
 
-/* writeback / set-max: one action now, logged like any other. */
+/* "bytes": a positive integer, or "max" where a limit is set. */
+static int manual_bytes(struct json_object *req, enum action_kind kind, uint64_t *ret)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(req, "bytes", &v))
+		return -EINVAL;
+	if (kind == ACTION_SET_VSWAP_MAX && json_object_is_type(v, json_type_string) &&
+	    streq(json_object_get_string(v), "max")) {
+		*ret = UINT64_MAX;
+		return 0;
+	}
+	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
+		return -EINVAL;
+	*ret = (uint64_t)json_object_get_int64(v);
+	return 0;
+}
+
+/*
+ * writeback / set-max: one action now, logged and counted like any other. A cap set by hand
+ * stays (pinned) until the next reload or clear-override instead of being undone by the
+ * policy at the next tick.
+ */
 static struct json_object *cmd_manual(struct manager *m, struct json_object *req,
 				      enum action_kind kind)
 {
-	struct json_object *err = NULL, *v;
+	struct json_object *err = NULL;
 	struct managed *mc = target(m, req, &err);
+	struct action a = {.kind = kind};
 
 	if (!mc)
 		return err;
-	if (!json_object_object_get_ex(req, "bytes", &v) ||
-	    !json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
-		return error_reply("\"bytes\": expected a positive integer");
-	struct action a = {.kind = kind, .value = (uint64_t)json_object_get_int64(v)};
+	if (manual_bytes(req, kind, &a.value) < 0)
+		return error_reply("\"bytes\": expected a positive integer%s",
+				   kind == ACTION_SET_VSWAP_MAX ? " or \"max\"" : "");
 	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
 	int r = actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, &mc->knobs);
 	log_action(&(struct log_action){.cgroup = mc->display,
@@ -249,9 +277,19 @@ static struct json_object *cmd_manual(struct manager *m, struct json_object *req
 					.reason = a.reason,
 					.dry_run = m->cfg.dry_run,
 					.err = r < 0 ? r : 0});
-	if (r < 0)
+	if (r < 0) {
+		mc->failures++;
 		return error_reply("%s: %s", actuator_knob(kind),
 				   vswap_knob_strerror(actuator_knob(kind), r));
+	}
+	mc->actions[kind]++;
+	mc->action_bytes[kind] += a.value == UINT64_MAX ? 0 : a.value;
+	if (kind == ACTION_SET_VSWAP_MAX)
+		mc->pinned_vswap_max = (struct vswap_opt_size){
+		    .set = true,
+		    .size = a.value == UINT64_MAX
+				? (struct vswap_size){.kind = VSWAP_SIZE_MAX}
+				: (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = a.value}};
 	return ok_reply();
 }
 

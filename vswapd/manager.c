@@ -118,6 +118,7 @@ void manager_evaluate(struct managed *mc, const char *why)
 {
 	struct manager *m = mc->manager;
 	const struct vswap_policy *p = policy_of(mc);
+	struct vswap_policy pinned;
 	struct vswap_parse_error perr = {};
 	const char *file = NULL;
 	struct vswap_sample cur;
@@ -140,6 +141,11 @@ void manager_evaluate(struct managed *mc, const char *why)
 		return;
 	}
 	mc->samples++;
+	if (mc->pinned_vswap_max.set) { /* shallow: shares the policy's strings, read only */
+		pinned = *p;
+		pinned.vswap_max = mc->pinned_vswap_max;
+		p = &pinned;
+	}
 	signals_from_samples(&cur, mc->has_last ? &mc->last : NULL, now - mc->last_t, now, &s);
 	engine_decide(p, &m->caps, &s, &mc->engine, &d);
 	act(mc, p, &s, &d, why);
@@ -409,6 +415,7 @@ int manager_rescan(struct manager *m)
 /* After a reload: the trigger may have changed, and the new policy applies now. */
 static void rearm(struct managed *mc)
 {
+	mc->pinned_vswap_max.set = false; /* the reloaded policy is in force again */
 	mc->psi_source = sd_event_source_disable_unref(mc->psi_source);
 	closep(&mc->psi_fd);
 	mc->psi_fd = -1;

@@ -34,6 +34,9 @@ struct managed {
 	char *policy;	 /* name of the policy in force */
 	char *chosen_by; /* why: the attachment file, the policy file (its match), "override" */
 	char *override;	 /* runtime override (control socket), NULL: none */
+	/* vswap.max set by hand (control socket set-max): beats the policy's until the next
+	 * reload or clear-override, so the engine does not undo it on its next tick. */
+	struct vswap_opt_size pinned_vswap_max;
 	struct engine_state engine;
 	struct knob_memory knobs;
 	struct vswap_sample last;

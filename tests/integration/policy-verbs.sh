@@ -33,7 +33,9 @@ ctl() { "$vswapctl" --root "$R" "$@"; }
 # policy_of CGROUP: what the running daemon applies to it
 policy_of() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy'; }
 chosen_by() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy_chosen_by'; }
-expect_policy() { wait_for 5 test "$(policy_of "$1")" = "$2" || fail "$1: daemon applies '$(policy_of "$1")', expected '$2'"; }
+policy_is() { [ "$(policy_of "$1")" = "$2" ]; }
+expect_policy() { wait_for 5 policy_is "$1" "$2" || fail "$1: daemon applies '$(policy_of "$1")', expected '$2'"; }
+knob_is_not() { [ "$(cat "$R/sys/fs/cgroup$1/$2")" != "$3" ]; }
 
 cp -a "$fixture/." "$R/"
 chmod 755 "$R"
@@ -79,6 +81,10 @@ grep -q 'no policy named "no-such-policy"' "$R/err" || fail "message: $(cat "$R/
 printf '{"schema_version": 2}\n' >"$R/future.json"
 ctl set-policy "$b" "$R/future.json" 2>"$R/err" && fail "newer schema accepted"
 grep -q "future.json:1:20: schema_version: written for schema version 2" "$R/err" || fail "message: $(cat "$R/err")"
+# the version is judged first: a newer file's new fields are not "unknown fields"
+printf '{"new_field": 1, "schema_version": 2}\n' >"$R/future2.json"
+"$vswapctl" validate "$R/future2.json" 2>"$R/err" && fail "newer schema accepted"
+grep -q "upgrade vswap-tools" "$R/err" || fail "newer file with new fields: $(cat "$R/err")"
 set +e
 ctl set-policy /a/../../etc batch 2>/dev/null; rc1=$?
 ctl --unit "../../x.service" set-policy batch 2>/dev/null; rc2=$?
@@ -130,6 +136,16 @@ out=$(ctl --json --unit app.service set-policy batch)
 ctl --json --unit app.service show-policy | jq -e '.policy == "batch" and .chosen_by == "attachment"' >/dev/null ||
 	fail "show-policy --unit"
 
+# --- a policy that matches a unit by name is what show-policy --unit reports
+ctl --json --unit postgresql.service show-policy | jq -e '.policy == "database" and .chosen_by == "match"' >/dev/null ||
+	fail "show-policy --unit for a unit a policy matches: $(ctl --json --unit postgresql.service show-policy)"
+# --- validate DIR refuses two default policies, as vswapd would
+mkdir "$R/two"
+cp "$src/policies/examples/default.json" "$R/two/a.json"
+cp "$src/policies/examples/default.json" "$R/two/b.json"
+"$vswapctl" validate "$R/two" 2>"$R/err" >/dev/null && fail "validate passed two default policies"
+grep -q "b.json:1:1: a second default policy" "$R/err" || fail "validate two defaults: $(cat "$R/err")"
+
 # --- manual actions: through the daemon for a managed cgroup
 a=/workload.slice/app-a.service
 out=$(ctl --json writeback "$a" 1M)
@@ -137,6 +153,16 @@ out=$(ctl --json writeback "$a" 1M)
 [ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.writeback")" = 1048576 ] || fail "writeback knob"
 out=$(ctl --json set-max "$a" 2G)
 [ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.max")" = 2147483648 ] || fail "set-max knob: $out"
+# a cap set by hand stays across the policy's ticks (default policy: every 5 s) ...
+sleep 6
+[ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.max")" = 2147483648 ] || fail "the policy undid set-max"
+[ "$(ctl daemon --json | jq -r --arg c "$a" '.managed[] | select(.cgroup == $c) | .vswap_max_pinned_bytes')" = 2147483648 ] ||
+	fail "daemon does not show the pinned cap"
+# ... until a reload, when the policy's cap (50 % of memory.max) is in force again
+ctl reload
+wait_for 5 knob_is_not "$a" memory.vswap.max 2147483648 || fail "reload kept the pinned cap"
+ctl --json set-max "$a" max | jq -e '.via == "vswapd"' >/dev/null || fail "set-max max not through vswapd"
+[ "$(cat "$R/sys/fs/cgroup$a/memory.vswap.max")" = max ] || fail "set-max max"
 ctl writeback "$a" 0 2>/dev/null && fail "writeback of 0 bytes accepted"
 rc=0
 ctl writeback /no/such 1M 2>/dev/null || rc=$?
