@@ -56,8 +56,8 @@ static const struct verb verbs[] = {
      "vswapd when it manages the cgroup, else by writing memory.vswap.writeback."},
     {"set-max", 2, 2, verb_set_max, "set-max CGROUP SIZE",
      "Set the cgroup's virtual swap cap (memory.vswap.max; bytes, \"2G\" or \"max\"): through\n"
-     "vswapd when it manages the cgroup (the cap then stays until the next reload or\n"
-     "clear-override, when the policy's applies again), else directly."},
+     "vswapd when it manages the cgroup (the cap then stays until vswapd reloads, when the\n"
+     "policy's applies again), else directly."},
     {"top", 0, 0, verb_top, "top",
      "The cgroups holding the most virtual swap with zswap store, writeback and disk swap-out\n"
      "rates, refreshed every --interval seconds (default 2). Redraws a terminal until ^C;\n"
