@@ -56,17 +56,6 @@ static int parse_target(const struct vswap_ctx *ctx, const struct vswapctl_optio
 	return ret->name ? 0 : VSWAPCTL_EXIT_FAILURE;
 }
 
-static void print_load_errors(const struct vswap_policy_load_errors *errs)
-{
-	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++) {
-		const struct vswap_policy_load_error *e = &errs->errors[i];
-		fprintf(stderr, "%s:%u:%u: %s%s%s\n", e->path, e->err.line, e->err.column,
-			e->err.field, *e->err.field ? ": " : "", e->err.what);
-	}
-	if (errs->n > ELEMENTSOF(errs->errors))
-		fprintf(stderr, "... and %zu more errors\n", errs->n - ELEMENTSOF(errs->errors));
-}
-
 /* The configuration in force, or an exit code with the errors printed. */
 static int load_set(const struct vswap_ctx *ctx, struct vswap_policy_set **ret)
 {
@@ -74,7 +63,7 @@ static int load_set(const struct vswap_ctx *ctx, struct vswap_policy_set **ret)
 	int r = vswap_policy_set_load(ctx, ret, &errs);
 
 	if (r == -EBADMSG) {
-		print_load_errors(&errs);
+		vswapctl_print_load_errors(&errs);
 		vswapctl_error("the policy configuration has errors (above); nothing was changed");
 	} else if (r < 0)
 		vswapctl_error("cannot load the policies: %s", strerror(-r));
@@ -223,10 +212,12 @@ static int read_policy_file(const char *path, char **ret_name, char **ret_text, 
 		vswapctl_error("%s: %s", path, strerror(-r));
 		return VSWAPCTL_EXIT_FAILURE;
 	}
-	if (!*name || name[0] == '.' || vswap_policy_parse(text, len, name, path, &p, &err) < 0) {
-		fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, err.line, err.column, err.field,
-			*err.field ? ": " : "",
-			*name ? err.what : "no policy name in the file name");
+	if (!*name || name[0] == '.') {
+		vswapctl_error("%s: no policy name in the file name", path);
+		return VSWAPCTL_EXIT_FAILURE;
+	}
+	if (vswap_policy_parse(text, len, name, path, &p, &err) < 0) {
+		vswapctl_print_error(path, &err);
 		return VSWAPCTL_EXIT_FAILURE;
 	}
 	vswap_policy_free(p);
@@ -275,7 +266,7 @@ static void check_effective(const struct vswap_ctx *ctx, const struct target *t,
 	struct vswap_policy_load_errors errs;
 
 	if (vswap_policy_set_load(ctx, &set, &errs) < 0) {
-		print_load_errors(&errs);
+		vswapctl_print_load_errors(&errs);
 		return;
 	}
 	const struct vswap_attachment *a =

@@ -80,10 +80,8 @@ int verb_list_policies(int argc, char **argv, const struct vswapctl_options *opt
 	if (vswapctl_open_config(opts, &ctx) < 0)
 		return VSWAPCTL_EXIT_FAILURE;
 	int r = vswap_policy_set_load(ctx, &set, &errs);
-	for (size_t i = 0; r == -EBADMSG && i < errs.n && i < ELEMENTSOF(errs.errors); i++)
-		fprintf(stderr, "%s:%u:%u: %s%s%s\n", errs.errors[i].path, errs.errors[i].err.line,
-			errs.errors[i].err.column, errs.errors[i].err.field,
-			*errs.errors[i].err.field ? ": " : "", errs.errors[i].err.what);
+	if (r == -EBADMSG)
+		vswapctl_print_load_errors(&errs);
 	if (r < 0) {
 		vswapctl_error("the policy configuration does not load: %s",
 			       r == -EBADMSG ? "errors above" : strerror(-r));

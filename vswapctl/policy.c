@@ -60,8 +60,7 @@ static int validate_attachment(const char *path, const char *text, size_t len, b
 
 	if (r < 0) {
 		if (!json)
-			fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, err.line, err.column, err.field,
-				*err.field ? ": " : "", err.what);
+			vswapctl_print_error(path, &err);
 		report(files, path, &err, r == -EBADMSG ? NULL : strerror(-r));
 		return 1;
 	}
@@ -98,8 +97,7 @@ static int validate_file(const char *path, bool json, struct json_object *files,
 	r = vswap_policy_parse(text, len, name, path, &p, &err);
 	if (r < 0) {
 		if (!json)
-			fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, err.line, err.column, err.field,
-				*err.field ? ": " : "", err.what);
+			vswapctl_print_error(path, &err);
 		report(files, path, &err, r == -EBADMSG ? NULL : strerror(-r));
 		return 1;
 	}
@@ -161,8 +159,7 @@ static int validate_root(const struct vswapctl_options *opts, struct json_object
 	for (size_t i = 0; r == -EBADMSG && i < errs.n && i < ELEMENTSOF(errs.errors); i++) {
 		const struct vswap_policy_load_error *e = &errs.errors[i];
 		if (!opts->json)
-			fprintf(stderr, "%s:%u:%u: %s%s%s\n", e->path, e->err.line, e->err.column,
-				e->err.field, *e->err.field ? ": " : "", e->err.what);
+			vswapctl_print_error(e->path, &e->err);
 		report(files, e->path, &e->err, NULL);
 	}
 	if (r < 0 && r != -EBADMSG)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "context.h"
+#include "policyset.h"
 #include "util.h"
 
 struct verb {
@@ -83,6 +84,20 @@ void vswapctl_error(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void vswapctl_print_error(const char *path, const struct vswap_policy_error *err)
+{
+	fprintf(stderr, "%s:%u:%u: %s%s%s\n", path, err->line, err->column, err->field,
+		*err->field ? ": " : "", err->what);
+}
+
+void vswapctl_print_load_errors(const struct vswap_policy_load_errors *errs)
+{
+	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++)
+		vswapctl_print_error(errs->errors[i].path, &errs->errors[i].err);
+	if (errs->n > ELEMENTSOF(errs->errors))
+		fprintf(stderr, "... and %zu more errors\n", errs->n - ELEMENTSOF(errs->errors));
 }
 
 int vswapctl_open(const struct vswapctl_options *opts, struct vswap_ctx **ret)

@@ -30,6 +30,12 @@ int vswapctl_open_config(const struct vswapctl_options *opts, struct vswap_ctx *
 
 void vswapctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* FILE:LINE:COLUMN: FIELD: what, on stderr: the one format of every configuration error. */
+struct vswap_policy_error;
+struct vswap_policy_load_errors;
+void vswapctl_print_error(const char *path, const struct vswap_policy_error *err);
+void vswapctl_print_load_errors(const struct vswap_policy_load_errors *errs);
+
 struct json_object;
 /*
  * One request to vswapd over its control socket: the reply, or NULL with *ret_errno
