@@ -88,6 +88,11 @@ static void act(struct managed *mc, const struct vswap_policy *p, const struct s
 		int r = actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, &mc->knobs);
 		results[i] = r < 0 ? r : 0;
 		done[i] = r >= 0 && !m->cfg.dry_run;
+		if (r == -ENOENT && vswap_cgroup_has(m->ctx, mc->path, "memory.current") <= 0) {
+			/* Removed between sampling and writing: normal, no failure to report. */
+			manager_schedule_rescan(m);
+			continue;
+		}
 		if (done[i]) {
 			mc->actions[a->kind]++;
 			mc->action_bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
