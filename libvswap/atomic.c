@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "context.h"
 #include "util.h"
@@ -52,6 +53,37 @@ static int create_temp(int dfd, const char *base, mode_t mode, char *ret_name, s
 	return -EEXIST;
 }
 
+/*
+ * Temporary files of this target older than STALE_TEMP_S: left by a writer killed between
+ * create and rename. Nothing reads them (hidden names), but they would pile up. A live
+ * writer holds its temporary file for milliseconds (one fsync), far less than this.
+ */
+#define STALE_TEMP_S (10 * 60)
+
+static void remove_stale_temps(int dfd, const char *base)
+{
+	_cleanup_free_ char *prefix = NULL;
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_closedir_ DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *de;
+	time_t now = time(NULL);
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (asprintf(&prefix, ".#%s.", base) < 0)
+		return;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (strncmp(de->d_name, prefix, strlen(prefix)) == 0 &&
+		    fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode) && now - st.st_mtime > STALE_TEMP_S)
+			(void)unlinkat(dfd, de->d_name, 0);
+	}
+}
+
 int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode)
 {
 	const char *base;
@@ -60,6 +92,7 @@ int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len
 
 	if (dfd < 0)
 		return dfd;
+	remove_stale_temps(dfd, base);
 	_cleanup_close_ int fd = create_temp(dfd, base, mode, tmp, sizeof(tmp));
 	if (fd < 0)
 		return fd;

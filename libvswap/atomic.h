@@ -10,7 +10,10 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/* Write path (relative to dirfd, not leaving it; its directory must exist). */
+/*
+ * Write path (relative to dirfd, not leaving it; its directory must exist). Temporary files
+ * of the same target left by a writer killed over 10 minutes ago are removed on the way.
+ */
 int vswap_write_atomic(int dirfd, const char *path, const char *data, size_t len, mode_t mode);
 
 /* mkdir -p of a directory path relative to dirfd (no "..", no leaving dirfd). */

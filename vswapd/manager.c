@@ -133,7 +133,10 @@ void manager_evaluate(struct managed *mc, const char *why)
 
 	int r = vswap_sample_read(m->ctx, mc->path, &cur, &file, &perr);
 	if (r == -ENOENT) {
-		(void)manager_rescan(m); /* removed under us: normal */
+		/* Removed under us: normal. The rescan frees mc if it is gone for good; if a
+		 * cgroup of the same name is back by then, the timer keeps sampling it. */
+		manager_schedule_rescan(m);
+		schedule(mc, p);
 		return;
 	}
 	if (r < 0) {

@@ -9,6 +9,12 @@
 set -euo pipefail
 vswapd=$1 vswapctl=$2 fixture=$3 shim=$4
 W=$(mktemp -d /tmp/vswapd-fault.XXXXXX)
+TEST_NAME=fault.sh DAEMON_LOG="$W/log"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
+fail_context() {
+	echo "--- scenario: $scenario; injected faults (first 20)"
+	head -n 20 "$W/faults" || true
+}
 R=$W/root
 pid=
 cleanup() {
@@ -17,23 +23,6 @@ cleanup() {
 }
 trap cleanup EXIT
 scenario=
-fail() {
-	echo "fault.sh: FAIL [$scenario]: $*" >&2
-	echo "--- daemon log (last 40 lines)" >&2
-	tail -n 40 "$W/log" >&2 || true
-	echo "--- injected faults (first 20)" >&2
-	head -n 20 "$W/faults" >&2 || true
-	exit 1
-}
-wait_for() {
-	local limit=$(($1 * 10))
-	shift
-	for ((i = 0; i < limit; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 ctl() { "$vswapctl" --root "$R" "$@"; }
 A=sys/fs/cgroup/workload.slice/app-a.service
 B=sys/fs/cgroup/workload.slice/app-b.service

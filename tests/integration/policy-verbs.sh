@@ -8,27 +8,14 @@
 set -euo pipefail
 vswapd=$1 vswapctl=$2 fixture=$3
 R=$(mktemp -d /tmp/vswapctl-it.XXXXXX)
+TEST_NAME=policy-verbs.sh DAEMON_LOG="$R.log"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$R" "$R.log"
 }
 trap cleanup EXIT
-fail() {
-	echo "policy-verbs.sh: FAIL: $*" >&2
-	echo "--- daemon log" >&2
-	cat "$R.log" >&2 || true
-	exit 1
-}
-wait_for() {
-	local limit=$(($1 * 10))
-	shift
-	for ((i = 0; i < limit; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 ctl() { "$vswapctl" --root "$R" "$@"; }
 # policy_of CGROUP: what the running daemon applies to it
 policy_of() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy'; }

@@ -15,6 +15,8 @@
 set -euo pipefail
 vswapd=$1 vswapctl=$2 fixture=$3 ctlsend=$4
 W=$(mktemp -d /tmp/vswapd-sec.XXXXXX)
+TEST_NAME=security.sh DAEMON_LOG="$W/log"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
 R=$W/root
 pid=
 cleanup() {
@@ -22,21 +24,6 @@ cleanup() {
 	rm -rf "$W"
 }
 trap cleanup EXIT
-fail() {
-	echo "security.sh: FAIL: $*" >&2
-	echo "--- daemon log (last 30 lines)" >&2
-	tail -n 30 "$W/log" >&2 || true
-	exit 1
-}
-wait_for() {
-	local limit=$(($1 * 10))
-	shift
-	for ((i = 0; i < limit; i++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 command -v setpriv >/dev/null || fail "setpriv (util-linux) is needed to act as nobody"
 # A private copy of the helper nobody can run (the build tree may be root-only).
 cp "$ctlsend" "$W/ctlsend"

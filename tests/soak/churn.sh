@@ -35,6 +35,8 @@ RSS_SLACK_KIB=${SOAK_RSS_SLACK_KIB:-1536}
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
 W=$(mktemp -d "$shm/vswapd-soak.XXXXXX")
+TEST_NAME=churn.sh DAEMON_LOG="$W/log"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
 R=$W/root
 pid=
 cleanup() {
@@ -42,21 +44,6 @@ cleanup() {
 	rm -rf "$W"
 }
 trap cleanup EXIT
-fail() {
-	echo "churn.sh: FAIL: $*" >&2
-	echo "--- daemon log (last 30 lines)" >&2
-	tail -n 30 "$W/log" >&2 || true
-	exit 1
-}
-wait_for() {
-	local limit=$(($1 * 10)) n
-	shift
-	for ((n = 0; n < limit; n++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 ctl() { "$vswapctl" --root "$R" "$@"; }
 CG=$R/sys/fs/cgroup
 

@@ -27,26 +27,14 @@ DAEMON_KILLS=${CRASH_DAEMON_KILLS:-20}
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
 W=$(mktemp -d "$shm/vswapd-crash.XXXXXX")
+TEST_NAME=crash.sh DAEMON_LOG="$W/log"
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
 	rm -rf "$W"
 }
 trap cleanup EXIT
-fail() {
-	echo "crash.sh: FAIL: $*" >&2
-	[ -f "$W/log" ] && { echo "--- daemon log (last 20 lines)" >&2; tail -n 20 "$W/log" >&2; }
-	exit 1
-}
-wait_for() {
-	local limit=$(($1 * 10)) n
-	shift
-	for ((n = 0; n < limit; n++)); do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-	done
-	return 1
-}
 fresh_tree() {
 	rm -rf "$1"
 	mkdir -p "$1"
