@@ -127,7 +127,10 @@ check "systemctl enable vswapd" systemctl enable vswapd.service
 check "vswapd is enabled" test "$(systemctl is-enabled vswapd.service)" = enabled
 t=$(date +%s)
 # Type=notify: start returns once vswapd sent READY=1.
-systemctl start vswapd.service || fatal "systemctl start vswapd (Type=notify)"
+if ! systemctl start vswapd.service; then
+	systemctl status vswapd.service --no-pager -l 2>&1 | sed 's/^/  status: /' | head -n 20
+	fatal "systemctl start vswapd (Type=notify)"
+fi
 log "vswapd ready after $(($(date +%s) - t)) s"
 main_pid=$(systemctl show -P MainPID vswapd.service)
 started=$(date +%s)
