@@ -91,6 +91,9 @@ static struct json_object *managed_json(const struct managed *mc)
 	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
 	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->psi_events));
 	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
+	json_object_object_add(o, "pressure_trigger", json_object_new_boolean(mc->psi_fd >= 0));
+	json_object_object_add(o, "sample_period_s", json_object_new_double(mc->period_s));
+	json_object_object_add(o, "sample_period_max_s", json_object_new_double(mc->period_max_s));
 	for (int k = 0; k < _ACTION_KIND_COUNT; k++)
 		json_object_object_add(acts, action_kind_name(k),
 				       json_object_new_uint64(mc->actions[k]));

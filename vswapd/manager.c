@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <limits.h>
 #include <math.h>
 #include <linux/magic.h>
 #include <sys/inotify.h>
@@ -173,16 +174,15 @@ static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
 
 static void schedule_in(struct managed *mc, uint64_t usec);
 
-/* The next sample: the policy's interval, doubled per quiet round up to MaxBackoff times. */
+/* The next sample: later the longer the cgroup has been quiet (engine_sample_period_s()). */
 static void schedule(struct managed *mc, const struct vswap_policy *p)
 {
-	double period_s = p->interval_s * fmin(ldexp(1.0, (int)fmin(mc->quiet_rounds, 30)),
-					       mc->manager->cfg.max_backoff);
+	double max_backoff = mc->manager->cfg.max_backoff;
+	bool trigger = mc->psi_fd >= 0;
 
-	/* Offload steps run on their own clock: backing off must not slow them. */
-	if (p->offload.enabled)
-		period_s = fmin(period_s, p->offload.interval_s);
-	schedule_in(mc, (uint64_t)(period_s * USEC_PER_SEC));
+	mc->period_s = engine_sample_period_s(p, mc->quiet_rounds, max_backoff, trigger);
+	mc->period_max_s = engine_sample_period_s(p, UINT_MAX, max_backoff, trigger);
+	schedule_in(mc, (uint64_t)(mc->period_s * USEC_PER_SEC));
 }
 
 static void schedule_in(struct managed *mc, uint64_t usec)

@@ -43,6 +43,8 @@ struct managed {
 	bool has_last;
 	double last_t;
 	unsigned quiet_rounds; /* samples in a row with nothing new: the timer backs off */
+	double period_s;       /* seconds: the timer's period as last set by schedule(), 0 before */
+	double period_max_s; /* seconds: the period it backs off to (shown by the control socket) */
 	int psi_fd;
 	sd_event_source *psi_source;
 	sd_event_source *timer;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -339,6 +340,38 @@ static void test_offload(void **state)
 	vswap_policy_free(p);
 }
 
+/* The timer's back-off: ×2 per quiet round, ×4 with a PSI trigger armed, same cap. */
+static void test_sample_period(void **state)
+{
+	struct vswap_policy *p = policy("{\"schema_version\": 1}"); /* interval_s 5 */
+	struct vswap_policy *off =
+	    policy("{\"schema_version\": 1, \"offload\": {\"enabled\": true, \"interval_s\": 6}}");
+	static const struct {
+		unsigned quiet_rounds;
+		bool trigger;
+		double max_backoff;
+		double period_s;
+		double offload_period_s;
+	} cases[] = {
+	    {0, false, 64, 5, 5},	   {1, false, 64, 10, 6},      {2, false, 64, 20, 6},
+	    {5, false, 64, 160, 6},	   {6, false, 64, 320, 6},     {7, false, 64, 320, 6},
+	    {0, true, 64, 5, 5},	   {1, true, 64, 20, 6},       {2, true, 64, 80, 6},
+	    {3, true, 64, 320, 6},	   {4, true, 64, 320, 6},      {UINT_MAX, true, 64, 320, 6},
+	    {UINT_MAX, false, 64, 320, 6}, {UINT_MAX, false, 1, 5, 5}, {2, true, 10, 50, 6},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("quiet_rounds=%u trigger=%d max_backoff=%g\n", cases[i].quiet_rounds,
+			      cases[i].trigger, cases[i].max_backoff);
+		assert_true(engine_sample_period_s(p, cases[i].quiet_rounds, cases[i].max_backoff,
+						   cases[i].trigger) == cases[i].period_s);
+		assert_true(engine_sample_period_s(off, cases[i].quiet_rounds, cases[i].max_backoff,
+						   cases[i].trigger) == cases[i].offload_period_s);
+	}
+	vswap_policy_free(p);
+	vswap_policy_free(off);
+}
+
 static void test_failed_action_not_recorded(void **state)
 {
 	struct vswap_policy *p = policy("{\"schema_version\": 1}");
@@ -389,6 +422,7 @@ int main(void)
 	    cmocka_unit_test(test_writeback_compound_conditions),
 	    cmocka_unit_test(test_writeback_held),
 	    cmocka_unit_test(test_offload),
+	    cmocka_unit_test(test_sample_period),
 	    cmocka_unit_test(test_failed_action_not_recorded),
 	    cmocka_unit_test(test_degradations),
 	};
