@@ -8,15 +8,65 @@
 #include "parse.h"
 #include "util.h"
 
+/*
+ * openat2() answers ENOSYS where a seccomp filter cannot inspect its flags and so refuses it:
+ * systemd's RestrictSUIDSGID= (measured with systemd 252), container runtimes' default
+ * profiles. Then each component is opened with O_NOFOLLOW relative to the last: stricter
+ * than RESOLVE_BENEATH (no symlink at all, where openat2 follows those that stay inside),
+ * and just as unable to leave dirfd.
+ */
+int vswap_open_beneath_walk(int dirfd, const char *path, int flags)
+{
+	_cleanup_close_ int cur = -1;
+	int fd = -1;
+
+	if (path[0] == '/')
+		return -EXDEV;
+	for (const char *s = path;;) {
+		size_t n = strcspn(s, "/");
+		const char *next = s + n + strspn(s + n, "/");
+		bool last = !*next;
+		char comp[256];
+		if (n >= sizeof(comp))
+			return -ENAMETOOLONG;
+		if (n == 2 && s[0] == '.' && s[1] == '.')
+			return -EXDEV;
+		snprintf(comp, sizeof(comp), "%.*s", (int)n, s);
+		if (n == 0)
+			comp[0] = '.', comp[1] = '\0';
+		int base = cur >= 0 ? cur : dirfd;
+		if (last)
+			fd = openat(base, comp,
+				    flags | O_NOFOLLOW | O_CLOEXEC |
+					((flags & O_PATH) ? 0 : O_NOCTTY));
+		else
+			fd = openat(base, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return negative_errno();
+		if (last)
+			return fd;
+		closep(&cur);
+		cur = fd;
+		s = next;
+	}
+}
+
 int vswap_open_beneath(int dirfd, const char *path, int flags)
 {
+	static bool openat2_missing;
 	/* openat2() refuses O_NOCTTY beside O_PATH. */
 	struct open_how how = {
 	    .flags = (uint64_t)(flags | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY)),
 	    .resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS,
 	};
-	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 
+	if (openat2_missing)
+		return vswap_open_beneath_walk(dirfd, path, flags);
+	int fd = (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		openat2_missing = true;
+		return vswap_open_beneath_walk(dirfd, path, flags);
+	}
 	return fd < 0 ? negative_errno() : fd;
 }
 

@@ -48,8 +48,14 @@ int vswap_read_fd(int fd, size_t max_bytes, char **ret, size_t *ret_len);
 /* Read a file a user named (a policy file): any path, same size bound. */
 int vswap_read_file(const char *path, char **ret, size_t *ret_len);
 
-/* Open below dirfd without leaving it: the openat2(RESOLVE_BENEATH) every access goes through. */
+/*
+ * Open below dirfd without leaving it: the openat2(RESOLVE_BENEATH) every access goes through,
+ * or, where a seccomp filter refuses openat2 (ENOSYS), vswap_open_beneath_walk().
+ */
 int vswap_open_beneath(int dirfd, const char *path, int flags);
+/* The fallback, one component at a time with O_NOFOLLOW: no "..", no absolute path, no
+ * symlink anywhere (-ELOOP or -ENOTDIR). Exported for its tests. */
+int vswap_open_beneath_walk(int dirfd, const char *path, int flags);
 
 /* Read a file inside the root ("proc/meminfo"). */
 int vswap_read_root(const struct vswap_ctx *ctx, const char *path, char **ret, size_t *ret_len);

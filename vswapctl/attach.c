@@ -70,6 +70,49 @@ static int load_set(const struct vswap_ctx *ctx, struct vswap_policy_set **ret)
 	return r < 0 ? VSWAPCTL_EXIT_FAILURE : 0;
 }
 
+/*
+ * Units to cgroups over the system bus, for the live system only (no --root), cached for
+ * the run: a cgroup target gets the attachment of the unit that owns it, as in vswapd.
+ */
+struct resolver {
+	sd_bus *bus;
+	size_t n;
+	char *unit[64], *cgroup[64];
+};
+
+static const char *resolve_unit(const char *unit, void *userdata)
+{
+	struct resolver *rs = userdata;
+
+	if (!rs || !rs->bus)
+		return NULL;
+	for (size_t i = 0; i < rs->n; i++)
+		if (streq(rs->unit[i], unit))
+			return rs->cgroup[i];
+	if (rs->n == ELEMENTSOF(rs->unit))
+		return NULL;
+	rs->cgroup[rs->n] = NULL;
+	(void)vswap_unit_cgroup(rs->bus, unit, &rs->cgroup[rs->n]);
+	rs->unit[rs->n] = strdup(unit);
+	return rs->cgroup[rs->n++];
+}
+
+static void resolver_open(struct resolver *rs, const struct vswap_ctx *ctx)
+{
+	*rs = (struct resolver){};
+	if (!streq(ctx->root, "/") || sd_bus_open_system(&rs->bus) < 0)
+		rs->bus = NULL;
+}
+
+static void resolver_close(struct resolver *rs)
+{
+	for (size_t i = 0; i < rs->n; i++) {
+		free(rs->unit[i]);
+		free(rs->cgroup[i]);
+	}
+	rs->bus = sd_bus_flush_close_unref(rs->bus);
+}
+
 /* A policy whose "match" names this unit or slice. */
 static const struct vswap_policy *unit_match(const struct vswap_policy_set *set, const char *unit)
 {
@@ -88,6 +131,7 @@ static const struct vswap_policy *unit_match(const struct vswap_policy_set *set,
  */
 static const struct vswap_policy *policy_for(const struct vswap_policy_set *set,
 					     const struct target *t, const char *cgroup,
+					     struct resolver *rs,
 					     const struct vswap_attachment **ret_by)
 {
 	const struct vswap_policy *p;
@@ -97,7 +141,7 @@ static const struct vswap_policy *policy_for(const struct vswap_policy_set *set,
 		return vswap_policy_set_find(set, (*ret_by)->policy);
 	if (t->kind == VSWAP_ATTACH_UNIT && (p = unit_match(set, t->name)))
 		return p;
-	return cgroup ? vswap_policy_set_match(set, cgroup, NULL, NULL, ret_by) : NULL;
+	return cgroup ? vswap_policy_set_match(set, cgroup, resolve_unit, rs, ret_by) : NULL;
 }
 
 /* Ask a running vswapd to reload: "reloaded", "not running", or why it failed. */
@@ -288,8 +332,8 @@ static int do_set(const struct vswap_ctx *ctx, const struct vswapctl_options *op
 
 	if (r)
 		return r;
-	const struct vswap_policy *prev =
-	    policy_for(set, &req->t, req->t.kind == VSWAP_ATTACH_CGROUP ? req->t.name : NULL, &by);
+	const struct vswap_policy *prev = policy_for(
+	    set, &req->t, req->t.kind == VSWAP_ATTACH_CGROUP ? req->t.name : NULL, NULL, &by);
 	_cleanup_free_ char *previous = prev ? strdup(prev->name) : NULL;
 	bool known = vswap_policy_set_find(set, req->policy);
 	vswap_policy_set_free(set);
@@ -363,7 +407,7 @@ static int do_unset(const struct vswap_ctx *ctx, const struct vswapctl_options *
 	if (r)
 		return r;
 	const char *cgroup = t->kind == VSWAP_ATTACH_CGROUP ? t->name : NULL;
-	const struct vswap_policy *p = policy_for(set, t, cgroup, &by);
+	const struct vswap_policy *p = policy_for(set, t, cgroup, NULL, &by);
 	previous = p ? strdup(p->name) : NULL;
 	vswap_policy_set_free(set);
 	if (vswap_attach_file(t->kind, t->name, opts->runtime ? "run" : "etc", &rel) < 0 ||
@@ -376,7 +420,7 @@ static int do_unset(const struct vswap_ctx *ctx, const struct vswapctl_options *
 	}
 	if (load_set(ctx, &set))
 		return VSWAPCTL_EXIT_FAILURE;
-	p = policy_for(set, t, cgroup, &by);
+	p = policy_for(set, t, cgroup, NULL, &by);
 	now = p ? strdup(p->name) : NULL;
 	bool still = vswap_attachments_find(&set->attachments, t->kind, t->name) != NULL;
 	_cleanup_free_ char *winner = still ? strdup(by->source) : NULL;
@@ -430,19 +474,6 @@ static void print_settings(struct json_object *o, const char *prefix)
 			       json_object_to_json_string_ext(
 				   v, JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
 	}
-}
-
-/* A unit's cgroup from systemd, when vswapctl looks at the live system (no --root). */
-static char *unit_cgroup(const struct vswap_ctx *ctx, const char *unit)
-{
-	sd_bus *bus = NULL;
-	char *cgroup = NULL;
-
-	if (!streq(ctx->root, "/") || sd_bus_open_system(&bus) < 0)
-		return NULL;
-	(void)vswap_unit_cgroup(bus, unit, &cgroup);
-	sd_bus_flush_close_unref(bus);
-	return cgroup;
 }
 
 static void print_shown(const struct vswapctl_options *opts, const struct target *t,
@@ -501,9 +532,15 @@ int verb_show_policy(int argc, char **argv, const struct vswapctl_options *opts)
 	if (r == 0)
 		r = load_set(ctx, &set);
 	if (r == 0) {
-		cgroup = t.kind == VSWAP_ATTACH_UNIT ? unit_cgroup(ctx, t.name) : strdup(t.name);
-		const struct vswap_policy *p = policy_for(set, &t, cgroup, &by);
+		struct resolver rs;
+		resolver_open(&rs, ctx);
+		const char *unit_cg =
+		    t.kind == VSWAP_ATTACH_UNIT ? resolve_unit(t.name, &rs) : NULL;
+		cgroup = t.kind == VSWAP_ATTACH_UNIT ? (unit_cg ? strdup(unit_cg) : NULL)
+						     : strdup(t.name);
+		const struct vswap_policy *p = policy_for(set, &t, cgroup, &rs, &by);
 		print_shown(opts, &t, cgroup, p, by);
+		resolver_close(&rs);
 	}
 	vswap_policy_set_free(set);
 	target_clear(&t);

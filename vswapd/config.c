@@ -138,8 +138,10 @@ static int load_file(struct config *c, int root_fd, const char *path)
 
 	if (r == -ENOENT)
 		return 0;
-	if (r < 0)
+	if (r < 0) {
+		fprintf(stderr, "vswapd: cannot read /%s: %s\n", path, strerror(-r));
 		return r;
+	}
 	for (char *l = text, *next; l && *l; l = next) {
 		const char *what = NULL;
 		next = strchr(l, '\n');
@@ -160,8 +162,12 @@ int config_load(struct config *c, const char *root)
 	struct dirent **names = NULL;
 	int r;
 
-	if (root_fd < 0)
-		return negative_errno();
+	if (root_fd < 0) {
+		r = negative_errno();
+		fprintf(stderr, "vswapd: cannot open the root %s: %s\n", root ? root : "/",
+			strerror(-r));
+		return r;
+	}
 	r = load_file(c, root_fd, CONFIG_FILE);
 	_cleanup_close_ int dfd =
 	    vswap_open_beneath(root_fd, CONFIG_DROPINS, O_RDONLY | O_DIRECTORY);

@@ -223,15 +223,32 @@ static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
  * POLLPRI when the trigger fires. A tree of plain files (tests, fixtures) gets no trigger:
  * writing one would corrupt it.
  */
+/*
+ * Unprivileged triggers (no CAP_SYS_RESOURCE, as in vswapd.service's bounding set) must use
+ * windows that are multiples of 2 s (kernel/sched/psi.c); the kernel says EINVAL otherwise.
+ */
+#define PSI_UNPRIVILEGED_WINDOW_US 2000000ULL
+
+static int psi_trigger_write(int fd, const struct vswap_policy *p, uint64_t window_us,
+			     char *trigger, size_t len)
+{
+	snprintf(trigger, len, "%s %llu %llu", p->pressure.full ? "full" : "some",
+		 (unsigned long long)p->pressure.threshold_us, (unsigned long long)window_us);
+	return write(fd, trigger, strlen(trigger) + 1) < 0 ? negative_errno() : 0;
+}
+
+/* The trigger fd; *ret_widened when only a window widened to whole 2 s was accepted. */
 static int psi_trigger_open(const struct manager *m, const char *cgroup,
-			    const struct vswap_policy *p, char *trigger, size_t len)
+			    const struct vswap_policy *p, char *trigger, size_t len,
+			    bool *ret_widened)
 {
 	_cleanup_free_ char *path = NULL;
 	struct statfs sfs;
+	uint64_t window = p->pressure.window_us;
+	uint64_t widened = (window + PSI_UNPRIVILEGED_WINDOW_US - 1) / PSI_UNPRIVILEGED_WINDOW_US *
+			   PSI_UNPRIVILEGED_WINDOW_US;
 
-	snprintf(trigger, len, "%s %llu %llu", p->pressure.full ? "full" : "some",
-		 (unsigned long long)p->pressure.threshold_us,
-		 (unsigned long long)p->pressure.window_us);
+	*ret_widened = false;
 	if (asprintf(&path, "%s/memory.pressure", cgroup) < 0)
 		return -ENOMEM;
 	_cleanup_close_ int fd = vswap_open_beneath(m->ctx->cgroup_fd, path, O_RDWR | O_NONBLOCK);
@@ -239,22 +256,31 @@ static int psi_trigger_open(const struct manager *m, const char *cgroup,
 		return fd;
 	if (fstatfs(fd, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
 		return -EOPNOTSUPP;
-	if (write(fd, trigger, strlen(trigger) + 1) < 0)
-		return negative_errno();
-	return TAKE_FD(fd);
+	int r = psi_trigger_write(fd, p, window, trigger, len);
+	if (r == -EINVAL && widened != window) {
+		r = psi_trigger_write(fd, p, widened, trigger, len);
+		*ret_widened = r == 0;
+	}
+	return r < 0 ? r : TAKE_FD(fd);
 }
 
 static void arm_psi(struct managed *mc, const struct vswap_policy *p)
 {
 	struct manager *m = mc->manager;
 	char trigger[64];
+	bool widened = false;
 
 	if (m->psi_triggers_unavailable)
 		return;
-	int fd = psi_trigger_open(m, mc->path, p, trigger, sizeof(trigger));
+	int fd = psi_trigger_open(m, mc->path, p, trigger, sizeof(trigger), &widened);
 	int r = fd < 0 ? fd : sd_event_add_io(m->event, &mc->psi_source, fd, EPOLLPRI, on_psi, mc);
 	if (r >= 0) {
 		mc->psi_fd = fd;
+		if (widened && !m->psi_window_widened_logged)
+			log_notice("PSI trigger windows widened to whole 2 s (%s): without "
+				   "CAP_SYS_RESOURCE the kernel takes no other",
+				   trigger);
+		m->psi_window_widened_logged |= widened;
 		return;
 	}
 	if (fd >= 0)

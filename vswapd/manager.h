@@ -76,6 +76,7 @@ struct manager {
 	int *config_wd; /* inotify watches of the policy, attachment and drop-in directories */
 	size_t n_config_wd;
 	bool psi_triggers_unavailable; /* logged once; polling only */
+	bool psi_window_widened_logged;
 	uint64_t reloads;
 	uint64_t reload_failures;
 	char *last_reload_error; /* NULL when the last reload worked */

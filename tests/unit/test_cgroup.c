@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -130,6 +131,32 @@ static void test_no_escape_through_symlinks(void **state)
 	assert_null(buf);
 }
 
+/* The fallback where openat2() is refused: opens inside, refuses every way out. */
+static void test_walk_fallback(void **state)
+{
+	struct tmptree_fixture *f = *state;
+	int cg = f->ctx->cgroup_fd;
+	int fd = vswap_open_beneath_walk(cg, "a.slice//x/memory.max", O_RDONLY);
+	char buf[8] = "";
+
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof(buf) - 1), 4);
+	assert_string_equal(buf, "max\n");
+	close(fd);
+	fd = vswap_open_beneath_walk(cg, "a.slice", O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	close(fd);
+	fd = vswap_open_beneath_walk(cg, ".", O_PATH | O_DIRECTORY);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(vswap_open_beneath_walk(cg, "../../..", O_RDONLY), -EXDEV);
+	assert_int_equal(vswap_open_beneath_walk(cg, "a.slice/../../x", O_RDONLY), -EXDEV);
+	assert_int_equal(vswap_open_beneath_walk(cg, "/etc/passwd", O_RDONLY), -EXDEV);
+	assert_true(vswap_open_beneath_walk(cg, "escape/passwd", O_RDONLY) < 0);
+	assert_int_equal(vswap_open_beneath_walk(cg, "escape", O_RDONLY), -ELOOP);
+	assert_int_equal(vswap_open_beneath_walk(cg, "nope/x", O_RDONLY), -ENOENT);
+}
+
 static void test_knob_set_limit(void **state)
 {
 	struct tmptree_fixture *f = *state;
@@ -172,6 +199,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_normalize, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_walk_order_and_boundaries, setup,
 					    tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_walk_fallback, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_no_escape_through_symlinks, setup,
 					    tmptree_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_knob_set_limit, setup, tmptree_fixture_teardown),
