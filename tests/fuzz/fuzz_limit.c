@@ -32,16 +32,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fuzz_assert(vswap_parse_limit(buf, size, &u, NULL) == r);
 
-	/* The C-string API gets a NUL-terminated copy: as is, and without one final newline. */
+	/*
+	 * The C-string API gets a NUL-terminated copy: as is, and without one final newline.
+	 * A limit file is a value and the newline the kernel always writes; without it the
+	 * read was cut short and must be refused.
+	 */
 	char *s = fuzz_strdup(data, size);
 	parse_u64_checked(s, &u);
 	if (strlen(s) == size) {
-		if (size > 0 && s[size - 1] == '\n')
+		bool newline = size > 0 && s[size - 1] == '\n';
+		if (newline)
 			s[size - 1] = '\0';
 		int ru = parse_u64_checked(s, &u);
-		if (strcmp(s, "max") == 0)
+		if (newline && strcmp(s, "max") == 0)
 			fuzz_assert(r == 0 && limit == VSWAP_LIMIT_MAX);
-		else if (ru == 0)
+		else if (newline && ru == 0)
 			fuzz_assert(r == 0 && limit == u);
 		else
 			fuzz_assert(r == -EBADMSG);
