@@ -2,6 +2,7 @@
 #include "context.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <sys/syscall.h>
 
@@ -11,44 +12,108 @@
 /*
  * openat2() answers ENOSYS where a seccomp filter cannot inspect its flags and so refuses it:
  * systemd's RestrictSUIDSGID= (measured with systemd 252), container runtimes' default
- * profiles. Then each component is opened with O_NOFOLLOW relative to the last: stricter
- * than RESOLVE_BENEATH (no symlink at all, where openat2 follows those that stay inside),
- * and just as unable to leave dirfd.
+ * profiles. Then the path is resolved here the way RESOLVE_BENEATH does: one component at a
+ * time relative to the directory reached so far (O_NOFOLLOW), ".." only back down the
+ * directories walked, relative symlinks followed in place (proc/self), absolute ones and
+ * anything that would leave dirfd refused with EXDEV.
  */
+#define WALK_MAX_DEPTH 64
+#define WALK_MAX_LINKS 40
+
+struct walk {
+	int fd[WALK_MAX_DEPTH + 1]; /* fd[0] is the caller's dirfd, not ours to close */
+	size_t depth;
+	char todo[PATH_MAX];
+	unsigned links;
+};
+
+static void walk_close(struct walk *w)
+{
+	while (w->depth > 0)
+		close(w->fd[w->depth--]);
+}
+
+/* Replace the symlink comp by its target in front of rest: 0, or -EXDEV/-ELOOP/... */
+static int walk_follow(struct walk *w, const char *comp, const char *rest)
+{
+	char target[PATH_MAX], todo[PATH_MAX];
+	ssize_t n = readlinkat(w->fd[w->depth], comp, target, sizeof(target) - 1);
+
+	if (n < 0)
+		return negative_errno();
+	target[n] = '\0';
+	if (target[0] == '/')
+		return -EXDEV;
+	if (++w->links > WALK_MAX_LINKS)
+		return -ELOOP;
+	if ((size_t)snprintf(todo, sizeof(todo), "%s/%s", target, rest) >= sizeof(todo))
+		return -ENAMETOOLONG;
+	memcpy(w->todo, todo, sizeof(todo));
+	return 0;
+}
+
+static bool is_symlink(int dirfd, const char *name)
+{
+	char c;
+
+	return readlinkat(dirfd, name, &c, 1) >= 0;
+}
+
+/* One component; 1 when the walk is over with *ret_fd, 0 to go on, or -errno. */
+static int walk_step(struct walk *w, int flags, int *ret_fd)
+{
+	char *s = w->todo + strspn(w->todo, "/");
+	size_t n = strcspn(s, "/");
+	char comp[NAME_MAX + 1], rest[PATH_MAX];
+	int fd;
+
+	if (n > NAME_MAX)
+		return -ENAMETOOLONG;
+	snprintf(comp, sizeof(comp), "%.*s", (int)n, n ? s : ".");
+	snprintf(rest, sizeof(rest), "%s", s + n + strspn(s + n, "/"));
+	bool last = !rest[0];
+	memmove(w->todo, rest, strlen(rest) + 1);
+	if (streq(comp, ".") && !last)
+		return 0;
+	if (streq(comp, "..")) {
+		if (w->depth == 0)
+			return -EXDEV;
+		close(w->fd[w->depth--]);
+		if (!last)
+			return 0;
+		snprintf(comp, sizeof(comp), ".");
+	}
+	if (!streq(comp, ".") && is_symlink(w->fd[w->depth], comp))
+		return walk_follow(w, comp, rest);
+	if (last) {
+		fd = openat(w->fd[w->depth], comp,
+			    flags | O_NOFOLLOW | O_CLOEXEC | ((flags & O_PATH) ? 0 : O_NOCTTY));
+		*ret_fd = fd;
+		return fd < 0 ? negative_errno() : 1;
+	}
+	if (w->depth == WALK_MAX_DEPTH)
+		return -ENAMETOOLONG;
+	fd = openat(w->fd[w->depth], comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return negative_errno();
+	w->fd[++w->depth] = fd;
+	return 0;
+}
+
 int vswap_open_beneath_walk(int dirfd, const char *path, int flags)
 {
-	_cleanup_close_ int cur = -1;
-	int fd = -1;
+	struct walk w = {.fd = {dirfd}};
+	int fd = -1, r = 0;
 
 	if (path[0] == '/')
 		return -EXDEV;
-	for (const char *s = path;;) {
-		size_t n = strcspn(s, "/");
-		const char *next = s + n + strspn(s + n, "/");
-		bool last = !*next;
-		char comp[256];
-		if (n >= sizeof(comp))
-			return -ENAMETOOLONG;
-		if (n == 2 && s[0] == '.' && s[1] == '.')
-			return -EXDEV;
-		snprintf(comp, sizeof(comp), "%.*s", (int)n, s);
-		if (n == 0)
-			comp[0] = '.', comp[1] = '\0';
-		int base = cur >= 0 ? cur : dirfd;
-		if (last)
-			fd = openat(base, comp,
-				    flags | O_NOFOLLOW | O_CLOEXEC |
-					((flags & O_PATH) ? 0 : O_NOCTTY));
-		else
-			fd = openat(base, comp, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0)
-			return negative_errno();
-		if (last)
-			return fd;
-		closep(&cur);
-		cur = fd;
-		s = next;
-	}
+	if (strlen(path) >= sizeof(w.todo))
+		return -ENAMETOOLONG;
+	snprintf(w.todo, sizeof(w.todo), "%s", path);
+	while (r == 0)
+		r = walk_step(&w, flags, &fd);
+	walk_close(&w);
+	return r < 0 ? r : fd;
 }
 
 int vswap_open_beneath(int dirfd, const char *path, int flags)

@@ -53,8 +53,8 @@ int vswap_read_file(const char *path, char **ret, size_t *ret_len);
  * or, where a seccomp filter refuses openat2 (ENOSYS), vswap_open_beneath_walk().
  */
 int vswap_open_beneath(int dirfd, const char *path, int flags);
-/* The fallback, one component at a time with O_NOFOLLOW: no "..", no absolute path, no
- * symlink anywhere (-ELOOP or -ENOTDIR). Exported for its tests. */
+/* The fallback, RESOLVE_BENEATH done by hand, one component at a time: "..", absolute paths
+ * and symlinks that would leave dirfd give -EXDEV. Exported for its tests. */
 int vswap_open_beneath_walk(int dirfd, const char *path, int flags);
 
 /* Read a file inside the root ("proc/meminfo"). */

@@ -249,6 +249,8 @@ static int psi_trigger_open(const struct manager *m, const char *cgroup,
 			   PSI_UNPRIVILEGED_WINDOW_US;
 
 	*ret_widened = false;
+	snprintf(trigger, len, "%s %llu %llu", p->pressure.full ? "full" : "some",
+		 (unsigned long long)p->pressure.threshold_us, (unsigned long long)window);
 	if (asprintf(&path, "%s/memory.pressure", cgroup) < 0)
 		return -ENOMEM;
 	_cleanup_close_ int fd = vswap_open_beneath(m->ctx->cgroup_fd, path, O_RDWR | O_NONBLOCK);
@@ -299,6 +301,7 @@ static struct managed *managed_free(struct managed *mc)
 	sd_event_source_disable_unref(mc->psi_source);
 	sd_event_source_disable_unref(mc->timer);
 	closep(&mc->psi_fd);
+	engine_state_done(&mc->engine);
 	for (size_t i = 0; i < EXPLAIN_DEPTH; i++)
 		free(mc->explain[i].json);
 	free(mc->path);
