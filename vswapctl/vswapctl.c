@@ -15,63 +15,73 @@ struct verb {
 	int max_args; /* -1: any number */
 	int (*fn)(int argc, char **argv, const struct vswapctl_options *opts);
 	const char *usage;
+	const char *summary; /* one line for vswapctl --help */
 	const char *help;
 };
 
 static const struct verb verbs[] = {
     {"status", 0, -1, verb_status, "status [CGROUP...]",
+     "memory, zswap, swap, vswap and pressure per cgroup",
      "One row per cgroup (all of them without arguments): memory.current, anon, zswap\n"
      "(compressed) and zswapped (original) with their ratio, swap, vswap current/max\n"
      "where the kernel has them, and memory pressure (PSI some/full avg10, %)."},
     {"capabilities", 0, 0, verb_capabilities, "capabilities",
+     "what this kernel offers and what it lacks",
      "What the running kernel supports (stock, patched with memory.vswap.*, or legacy)\n"
      "and what each missing feature means for vswapd."},
     {"validate", 0, -1, verb_validate, "validate [FILE|DIR...]",
+     "check policy files, attachments or a whole tree (CI)",
      "Check policy files (*.json) and attachments (*.conf; a directory: every one in it)\n"
      "without a daemon, or with no arguments the whole configuration below --root as vswapd\n"
      "would load it (attachments must name existing policies): exit 0 when all is valid,\n"
      "1 otherwise; each error as FILE:LINE:COLUMN: FIELD: message."},
-    {"schema", 0, 0, verb_schema, "schema",
+    {"schema", 0, 0, verb_schema, "schema", "the JSON Schema of policy files",
      "Print the JSON Schema (draft 2020-12) of policy files, generated from the same\n"
      "field table the parser uses."},
     {"set-policy", 1, 2, verb_set_policy, "set-policy CGROUP|--unit UNIT POLICY",
+     "attach a policy to a cgroup or a unit",
      "Attach POLICY (a policy's name, or a policy FILE, installed first) to a cgroup or,\n"
      "with --unit, to a systemd unit: writes /etc/vswapd/attach.d/CGROUP.conf or the drop-in\n"
      "/etc/systemd/system/UNIT.d/50-vswap.conf (--runtime: below /run), atomically, after\n"
      "checking the whole resulting configuration, then asks vswapd to reload. Prints what\n"
      "changed; nothing is written when anything is wrong."},
     {"unset-policy", 0, 1, verb_unset_policy, "unset-policy CGROUP|--unit UNIT",
+     "remove that attachment",
      "Remove the attachment set-policy wrote (--runtime: the one below /run) and ask vswapd\n"
      "to reload; the target then gets the policy that matches it, if any."},
     {"show-policy", 0, 1, verb_show_policy, "show-policy CGROUP|--unit UNIT",
+     "the policy in force for a target, and why",
      "The policy in force for a cgroup or unit, why (attachment, match or default), from\n"
      "which files, and every setting with its default filled in."},
     {"list-policies", 0, 0, verb_list_policies, "list-policies",
+     "policies and attachments in force",
      "Every policy in force (name, file, what it matches, how many targets it is attached\n"
      "to) and every attachment."},
     {"cat-config", 0, 0, verb_cat_config, "cat-config",
+     "every configuration file, in precedence order",
      "Every file that configures vswapd, in precedence order (lowest first), with the ones\n"
      "overridden or masked marked: vswapd.conf, policies, attachments, unit drop-ins."},
     {"writeback", 2, 2, verb_writeback, "writeback CGROUP SIZE",
+     "write zswap pages of a cgroup to disk now",
      "Write SIZE (compressed bytes, \"16M\") of the cgroup's zswap pool to disk now: through\n"
      "vswapd when it manages the cgroup, else by writing memory.vswap.writeback."},
-    {"set-max", 2, 2, verb_set_max, "set-max CGROUP SIZE",
+    {"set-max", 2, 2, verb_set_max, "set-max CGROUP SIZE", "set a cgroup's virtual swap cap now",
      "Set the cgroup's virtual swap cap (memory.vswap.max; bytes, \"2G\" or \"max\"): through\n"
      "vswapd when it manages the cgroup (the cap then stays until vswapd reloads, when the\n"
      "policy's applies again), else directly."},
-    {"top", 0, 0, verb_top, "top",
+    {"top", 0, 0, verb_top, "top", "live view of who holds virtual swap",
      "The cgroups holding the most virtual swap with zswap store, writeback and disk swap-out\n"
      "rates, refreshed every --interval seconds (default 2). Redraws a terminal until ^C;\n"
      "otherwise prints --iterations tables (default 1)."},
-    {"daemon", 0, 0, verb_daemon, "daemon",
+    {"daemon", 0, 0, verb_daemon, "daemon", "what vswapd manages",
      "What the running vswapd manages: mode, policies, managed cgroups, last reload error."},
-    {"explain", 1, 1, verb_explain, "explain CGROUP",
+    {"explain", 1, 1, verb_explain, "explain CGROUP", "vswapd's last decisions for a cgroup",
      "The last decisions vswapd took for a cgroup that did or noted something: inputs,\n"
      "actions with their reasons and results, and notes on what it could not do."},
-    {"reload", 0, 0, verb_reload, "reload",
+    {"reload", 0, 0, verb_reload, "reload", "make vswapd reload its configuration",
      "Make vswapd reload its policies (root only). Exit 1, naming FILE:LINE:COLUMN, when\n"
      "a file is invalid: the previous policies then stay in force."},
-    {"metrics", 0, 0, verb_metrics, "metrics",
+    {"metrics", 0, 0, verb_metrics, "metrics", "vswapd's OpenMetrics text",
      "vswapd's metrics in the OpenMetrics text format (for Prometheus)."},
 };
 
@@ -130,8 +140,7 @@ static void print_usage(FILE *f)
 	      "Verbs:\n",
 	      f);
 	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
-		fprintf(f, "  %-38s %.*s\n", verbs[i].usage, (int)strcspn(verbs[i].help, "\n"),
-			verbs[i].help);
+		fprintf(f, "  %-38s %s\n", verbs[i].usage, verbs[i].summary);
 	fputs("\nOptions:\n"
 	      "  --root DIR     Read every path below DIR (default: $VSWAP_ROOT or /)\n"
 	      "  --json         Print JSON instead of a table\n"
