@@ -39,6 +39,12 @@ void engine_state_init(struct engine_state *st)
 	*st = (struct engine_state){.last_writeback_s = -INFINITY, .last_reclaim_s = -INFINITY};
 }
 
+void engine_state_done(struct engine_state *st)
+{
+	if (st)
+		st->recent = mfree(st->recent);
+}
+
 static void add_action(struct decision *d, enum action_kind kind, uint64_t value, const char *fmt,
 		       ...) __attribute__((format(printf, 4, 5)));
 
@@ -341,6 +347,14 @@ static void record_writeback(struct engine_state *st, uint64_t bytes, double now
 {
 	size_t keep = 0;
 
+	st->last_writeback_s = now_s;
+	if (!st->recent && !(st->recent = calloc(ENGINE_RATE_SLOTS, sizeof(*st->recent)))) {
+		/* Out of memory: the per-minute cap cannot count this one, so no more writeback
+		 * until the window it would have counted in has passed (a longer cooldown). */
+		st->last_writeback_s = now_s + RATE_WINDOW_S;
+		return;
+	}
+
 	/* Drop what left the window. */
 	for (size_t i = 0; i < st->n_recent; i++)
 		if (now_s - st->recent[i].t < RATE_WINDOW_S)
@@ -354,7 +368,6 @@ static void record_writeback(struct engine_state *st, uint64_t bytes, double now
 	st->recent[keep].t = now_s;
 	st->recent[keep].bytes = bytes;
 	st->n_recent = keep + 1;
-	st->last_writeback_s = now_s;
 }
 
 void engine_update(struct engine_state *st, const struct decision *d, const bool *done,

@@ -120,6 +120,7 @@ static void test_vswap_max_patched(void **state)
 	assert_int_equal(d.n_actions, 0);
 	assert_true(noted(&d, "percentage of memory.max"));
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_vswap_max_emulated_on_stock(void **state)
@@ -154,6 +155,7 @@ static void test_vswap_max_emulated_on_stock(void **state)
 	assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 64 * MiB);
 	vswap_policy_free(p);
 	vswap_policy_free(q);
+	engine_state_done(&st);
 }
 
 static void test_zswap_writeback_knob(void **state)
@@ -177,6 +179,7 @@ static void test_zswap_writeback_knob(void **state)
 	assert_int_equal(d.n_actions, 0);
 	assert_true(noted(&d, "not on this kernel"));
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 /* The default condition: vswap above 90 % of its cap. */
@@ -217,6 +220,7 @@ static void test_writeback_at_cap_with_cooldown_and_rate(void **state)
 	}
 	assert_true(engine_recent_writeback(&st, 61) == 32 * MiB);
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_writeback_hysteresis(void **state)
@@ -248,6 +252,7 @@ static void test_writeback_hysteresis(void **state)
 		assert_int_equal(count(&d, ACTION_WRITEBACK), seq[i].wanted ? 1 : 0);
 	}
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_writeback_compound_conditions(void **state)
@@ -280,6 +285,7 @@ static void test_writeback_compound_conditions(void **state)
 	engine_decide(p, &patched, &s, &st, &d);
 	assert_true(find(&d, ACTION_WRITEBACK)->value == 8 * MiB);
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_writeback_held(void **state)
@@ -306,6 +312,7 @@ static void test_writeback_held(void **state)
 	engine_decide(p, &stock, &s, &st, &d);
 	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_offload(void **state)
@@ -338,6 +345,7 @@ static void test_offload(void **state)
 		assert_true(seq[i].reclaim ? a && a->value == seq[i].reclaim : !a);
 	}
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 /* The timer's back-off: ×2 per quiet round, ×4 with a PSI trigger armed, same cap. */
@@ -387,10 +395,17 @@ static void test_failed_action_not_recorded(void **state)
 	assert_int_equal(count(&d, ACTION_WRITEBACK), 1);
 	engine_update(&st, &d, done, 0); /* the write failed */
 	assert_true(engine_recent_writeback(&st, 0) == 0);
-	s.now_s = 1; /* no cooldown was started: tries again */
+	assert_null(st.recent); /* the rate window is allocated at the first writeback */
+	s.now_s = 1;		/* no cooldown was started: tries again */
 	engine_decide(p, &patched, &s, &st, &d);
 	assert_int_equal(count(&d, ACTION_WRITEBACK), 1);
+	for (size_t i = 0; i < d.n_actions; i++)
+		done[i] = true;
+	engine_update(&st, &d, done, 1);
+	assert_non_null(st.recent);
+	assert_true(engine_recent_writeback(&st, 1) == find(&d, ACTION_WRITEBACK)->value);
 	vswap_policy_free(p);
+	engine_state_done(&st);
 }
 
 static void test_degradations(void **state)
