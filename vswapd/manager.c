@@ -504,13 +504,17 @@ int manager_reload(struct manager *m)
 	if (m->inotify_fd >= 0)
 		watch_config_dirs(m);
 	int r = vswap_policy_set_load(m->ctx, &set, &errs);
-	if (r == -EBADMSG) {
+	if (r < 0) {
 		m->reload_failures++;
-		log_load_errors(&errs, &m->last_reload_error);
+		if (r == -EBADMSG)
+			log_load_errors(&errs, &m->last_reload_error);
 		log_error_errno(r, "policies not reloaded: the previous ones stay in force");
-	} else if (r < 0) {
-		m->reload_failures++;
-		log_error_errno(r, "cannot load policies, keeping the previous ones");
+		/* An administrator is at work: look at every cgroup now, as after a reload
+		 * that worked, so the policies in force are seen to be in force. */
+		for (size_t i = 0; i < m->n_managed; i++) {
+			m->managed[i]->quiet_rounds = 0;
+			schedule_in(m->managed[i], 0);
+		}
 	} else {
 		vswap_policy_set_free(m->policies);
 		m->policies = set;

@@ -65,7 +65,11 @@ cat /out/explain-a.json
 
 check "PSI triggers woke vswapd (not only its timer)" \
 	grep -q '"pressure_events": [1-9]' /out/explain-a.json
-check "decisions were taken on pressure events" grep -q '"trigger": "pressure"' /out/explain-a.json
+# Only the patched kernel has writebacks to do on a pressure event; on stock the cap is set
+# once per ratio change, whenever the evaluation that notices it runs.
+if [ "$MODE" = patched ]; then
+	check "decisions were taken on pressure events" grep -q '"trigger": "pressure"' /out/explain-a.json
+fi
 
 if [ "$MODE" = patched ]; then
 	check "vswapd set app-a's memory.vswap.max to 24M" [ "$(cat $A/memory.vswap.max)" = 25165824 ]
@@ -95,14 +99,15 @@ else
 	knob=memory.zswap.max want=$zmax
 fi
 
-# A bad policy at runtime: rejected, the old one goes on working.
+# A bad policy at runtime: rejected, the old one goes on working. A reload, even a refused
+# one, makes vswapd look at every cgroup at once: the knob changed behind its back is set again.
 mkdir -p /run/vswapd/policies.d
+echo max >$A/$knob
 printf '{ "schema_version": 1,\n  "vswap": { "max": "lots" } }\n' >/run/vswapd/policies.d/bad.json
 check "reload rejects the bad policy" sh -c '! vswapctl reload 2>/tmp/reload.err'
 cat /tmp/reload.err
 check "the rejection names file, line and column" \
 	grep -q '/run/vswapd/policies.d/bad.json:2:21' /tmp/reload.err
-echo max >$A/$knob
 check "the old policy still works: $knob set again (was $want)" \
 	wait_for 10 sh -c "[ \"\$(cat $A/$knob)\" != max ]"
 
