@@ -2,6 +2,7 @@
 #include "control.h"
 
 #include <fcntl.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -349,12 +350,14 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 	return 0;
 }
 
+#define REPLY_TRIM_BYTES (64 * 1024)
+
 static void respond(struct connection *conn, struct json_object *reply)
 {
 	const char *text = json_object_to_json_string_ext(
 	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
 	struct timeval tv = {.tv_sec = 2};
-	size_t len = strlen(text);
+	size_t len = strlen(text), len_total = len;
 
 	/* Replies are small and the peer is reading: a bounded blocking write is enough. */
 	(void)fcntl(conn->fd, F_SETFL, 0);
@@ -368,6 +371,10 @@ static void respond(struct connection *conn, struct json_object *reply)
 	}
 	(void)send(conn->fd, "\n", 1, MSG_NOSIGNAL);
 	json_object_put(reply);
+	/* A status of 1000 cgroups is ~0.5 MB of JSON in thousands of small objects; glibc
+	 * kept the freed heap (peak RSS 6.2 -> 10.3 MiB for good, bench/idle-cost). */
+	if (len_total > REPLY_TRIM_BYTES)
+		(void)malloc_trim(0);
 }
 
 static void handle_request(struct connection *conn)
