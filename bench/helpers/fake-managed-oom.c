@@ -69,7 +69,8 @@ int main(int argc, char **argv)
 		}
 		req[n] = '\0';
 		fprintf(stderr, "fake-managed-oom: request %s\n", req);
-		if (!strstr(req, "SubscribeManagedOOMCGroups") || reply(c, argc - 2, argv + 2) < 0) {
+		if (!strstr(req, "SubscribeManagedOOMCGroups") ||
+		    reply(c, argc - 2, argv + 2) < 0) {
 			close(c);
 			continue;
 		}
