@@ -11,17 +11,12 @@ vswapd=$1 vswapctl=$2 fixture=$3 shim=$4
 W=$(mktemp -d /tmp/vswapd-fault.XXXXXX)
 TEST_NAME=fault.sh DAEMON_LOG="$W/log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
+SCRATCH=("$W")
 fail_context() {
 	echo "--- scenario: $scenario; injected faults (first 20)"
 	head -n 20 "$W/faults" || true
 }
 R=$W/root
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
 scenario=
 ctl() { "$vswapctl" --root "$R" "$@"; }
 A=sys/fs/cgroup/workload.slice/app-a.service

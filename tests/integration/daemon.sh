@@ -10,12 +10,7 @@ vswapd=$1 vswapctl=$2 fixture=$3
 R=$(mktemp -d /tmp/vswapd-it.XXXXXX)
 TEST_NAME=daemon.sh DAEMON_LOG="$R.log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$R"
-}
-trap cleanup EXIT
+SCRATCH=("$R" "$R.log" "$R.err")
 knob() { cat "$R/sys/fs/cgroup/workload.slice/$1/$2"; }
 ctl() { "$vswapctl" --root "$R" "$@"; }
 

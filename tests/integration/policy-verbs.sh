@@ -10,12 +10,7 @@ vswapd=$1 vswapctl=$2 fixture=$3
 R=$(mktemp -d /tmp/vswapctl-it.XXXXXX)
 TEST_NAME=policy-verbs.sh DAEMON_LOG="$R.log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$R" "$R.log"
-}
-trap cleanup EXIT
+SCRATCH=("$R" "$R.log")
 ctl() { "$vswapctl" --root "$R" "$@"; }
 # policy_of CGROUP: what the running daemon applies to it
 policy_of() { ctl daemon --json | jq -r --arg c "$1" '.managed[] | select(.cgroup == $c) | .policy'; }

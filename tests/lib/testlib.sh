@@ -1,6 +1,18 @@
 # Shared by the shell tests that run vswapd on a fixture copy: sourced, not run.
 # Before sourcing set TEST_NAME (for messages); DAEMON_LOG may name the daemon's log, whose
 # tail fail() shows, and a function fail_context may print more (it runs on stderr).
+# On exit the daemon under test ($pid, empty when none) gets STOP_SIGNAL (default TERM) and
+# the paths in SCRATCH are removed.
+
+pid=
+SCRATCH=()
+testlib_cleanup() {
+	if [ -n "$pid" ] && kill "-${STOP_SIGNAL:-TERM}" "$pid" 2>/dev/null; then
+		wait "$pid" 2>/dev/null
+	fi
+	rm -rf ${SCRATCH[@]+"${SCRATCH[@]}"}
+}
+trap testlib_cleanup EXIT
 
 # wait_for SECONDS CMD...: poll CMD every 0.1 s until it succeeds; 1 when it never does.
 wait_for() {

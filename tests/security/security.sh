@@ -17,13 +17,8 @@ vswapd=$1 vswapctl=$2 fixture=$3 ctlsend=$4
 W=$(mktemp -d /tmp/vswapd-sec.XXXXXX)
 TEST_NAME=security.sh DAEMON_LOG="$W/log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
+SCRATCH=("$W")
 R=$W/root
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
 command -v setpriv >/dev/null || fail "setpriv (util-linux) is needed to act as nobody"
 # A private copy of the helper nobody can run (the build tree may be root-only).
 cp "$ctlsend" "$W/ctlsend"

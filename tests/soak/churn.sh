@@ -37,13 +37,8 @@ shm=/dev/shm
 W=$(mktemp -d "$shm/vswapd-soak.XXXXXX")
 TEST_NAME=churn.sh DAEMON_LOG="$W/log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
+SCRATCH=("$W")
 R=$W/root
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
 ctl() { "$vswapctl" --root "$R" "$@"; }
 CG=$R/sys/fs/cgroup
 

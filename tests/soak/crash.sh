@@ -29,12 +29,8 @@ shm=/dev/shm
 W=$(mktemp -d "$shm/vswapd-crash.XXXXXX")
 TEST_NAME=crash.sh DAEMON_LOG="$W/log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$W"
-}
-trap cleanup EXIT
+SCRATCH=("$W")
+STOP_SIGNAL=KILL
 fresh_tree() {
 	rm -rf "$1"
 	mkdir -p "$1"
