@@ -27,8 +27,8 @@ static void target_clear(struct target *t)
 }
 
 /* The target of a verb: --unit UNIT, or the cgroup in *argv (consumed). */
-static int parse_target(const struct vswap_ctx *ctx, const struct vswapctl_options *opts, int *argc,
-			char ***argv, struct target *ret)
+static int take_target(const struct vswap_ctx *ctx, const struct vswapctl_options *opts, int *argc,
+		       char ***argv, struct target *ret)
 {
 	_cleanup_free_ char *rel = NULL;
 
@@ -54,6 +54,23 @@ static int parse_target(const struct vswap_ctx *ctx, const struct vswapctl_optio
 	(*argv)++;
 	*ret = (struct target){.kind = VSWAP_ATTACH_CGROUP, .name = vswap_cgroup_display(rel)};
 	return ret->name ? 0 : VSWAPCTL_EXIT_FAILURE;
+}
+
+/*
+ * The target (--unit UNIT, or the CGROUP in argv, consumed), then exactly n_rest more
+ * arguments, which *argv points at afterwards; usage names them in the error.
+ */
+static int parse_target(const struct vswap_ctx *ctx, const struct vswapctl_options *opts, int *argc,
+			char ***argv, int n_rest, const char *usage, struct target *ret)
+{
+	int r = take_target(ctx, opts, argc, argv, ret);
+
+	if (r == 0 && *argc != n_rest) {
+		vswapctl_error("wrong number of arguments (usage: vswapctl %s)", usage);
+		target_clear(ret);
+		r = VSWAPCTL_EXIT_USAGE;
+	}
+	return r;
 }
 
 /* The configuration in force, or an exit code with the errors printed. */
@@ -378,12 +395,8 @@ int verb_set_policy(int argc, char **argv, const struct vswapctl_options *opts)
 	int r = vswapctl_open(opts, &ctx) < 0 ? VSWAPCTL_EXIT_FAILURE : 0;
 
 	if (r == 0)
-		r = parse_target(ctx, opts, &argc, &argv, &req.t);
-	if (r == 0 && argc != 1) {
-		vswapctl_error("set-policy: name one POLICY (usage: vswapctl set-policy "
-			       "CGROUP|--unit UNIT POLICY)");
-		r = VSWAPCTL_EXIT_USAGE;
-	}
+		r = parse_target(ctx, opts, &argc, &argv, 1, "set-policy CGROUP|--unit UNIT POLICY",
+				 &req.t);
 	if (r == 0 && is_policy_file(argv[0]))
 		r = read_policy_file(argv[0], &req.policy, &req.file_text, &req.file_len);
 	else if (r == 0 && !(req.policy = strdup(argv[0])))
@@ -448,11 +461,7 @@ int verb_unset_policy(int argc, char **argv, const struct vswapctl_options *opts
 	int r = vswapctl_open(opts, &ctx) < 0 ? VSWAPCTL_EXIT_FAILURE : 0;
 
 	if (r == 0)
-		r = parse_target(ctx, opts, &argc, &argv, &t);
-	if (r == 0 && argc != 0) {
-		vswapctl_error("unset-policy: too many arguments");
-		r = VSWAPCTL_EXIT_USAGE;
-	}
+		r = parse_target(ctx, opts, &argc, &argv, 0, "unset-policy CGROUP|--unit UNIT", &t);
 	if (r == 0)
 		r = do_unset(ctx, opts, &t);
 	target_clear(&t);
@@ -520,11 +529,7 @@ int verb_show_policy(int argc, char **argv, const struct vswapctl_options *opts)
 	int r = vswapctl_open(opts, &ctx) < 0 ? VSWAPCTL_EXIT_FAILURE : 0;
 
 	if (r == 0)
-		r = parse_target(ctx, opts, &argc, &argv, &t);
-	if (r == 0 && argc != 0) {
-		vswapctl_error("show-policy: too many arguments");
-		r = VSWAPCTL_EXIT_USAGE;
-	}
+		r = parse_target(ctx, opts, &argc, &argv, 0, "show-policy CGROUP|--unit UNIT", &t);
 	if (r == 0 && t.kind == VSWAP_ATTACH_CGROUP && vswap_cgroup_exists(ctx, t.name + 1) < 0) {
 		vswapctl_error("no cgroup %s", t.name);
 		r = VSWAPCTL_EXIT_NOT_FOUND;
