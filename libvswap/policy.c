@@ -153,7 +153,7 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 		/* json-c saturates: 18446744073709551616 reads as INT64_MAX, 8 EiB, absurd anyway.
 		 */
 		if (i == INT64_MAX)
-			return fail(ps, path, false, "size out of range");
+			return fail(ps, path, false, "size out of range (below 8E)");
 		*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = (uint64_t)i};
 		return 0;
 	}
@@ -164,8 +164,10 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 	if (has_nul(v))
 		return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
 	int r = vswap_size_parse(s, ret);
-	if (r == -ERANGE)
-		return fail(ps, path, false, "size \"%s\" out of range", s);
+	/* The same bound as for an integer: "8E" would be written back as a number json-c
+	 * cannot read (and no kernel limit goes that high). */
+	if (r == -ERANGE || (r == 0 && ret->kind == VSWAP_SIZE_BYTES && ret->bytes >= INT64_MAX))
+		return fail(ps, path, false, "size \"%s\" out of range (below 8E)", s);
 	if (r < 0)
 		return fail(ps, path, false, "\"%s\" is not a size (bytes, \"512M\", \"max\"%s)", s,
 			    percent_ok ? ", \"25%\"" : "");
@@ -551,8 +553,8 @@ static struct json_object *schema_size(const struct field *f)
 
 	json_object_object_add(i, "type", json_object_new_string("integer"));
 	json_object_object_add(i, "minimum", json_object_new_uint64(bytes ? (uint64_t)f->min : 0));
-	if (bytes)
-		json_object_object_add(i, "maximum", json_object_new_uint64((uint64_t)f->max));
+	json_object_object_add(i, "maximum",
+			       json_object_new_uint64(bytes ? (uint64_t)f->max : INT64_MAX - 1));
 	json_object_object_add(s, "type", json_object_new_string("string"));
 	json_object_object_add(s, "pattern",
 			       json_object_new_string(pct ? "^(" SIZE_PATTERN "|" PERCENT_PATTERN

@@ -112,6 +112,13 @@ static const struct {
     {"{\"schema_version\": 1, \"vswap\": {\"max\": -5}}", "-5", "vswap/max", "negative"},
     {"{\"schema_version\": 1, \"vswap\": {\"max\": \"101%\"}}", "\"101%\"", "vswap/max",
      "out of range"},
+    /* 8E as text would be written back as an integer json-c saturates (found by fuzz_policy) */
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": \"8E\"}}", "\"8E\"", "vswap/max",
+     "out of range"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"zswap_above\": \"15E\"}]}}",
+     "\"15E\"", "writeback/when/0/zswap_above", "out of range"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": 9223372036854775807}}",
+     "9223372036854775807", "vswap/max", "out of range"},
     {"{\"schema_version\": 1, \"vswap\": 5}", "5}", "vswap", "object"},
     {"{\"schema_version\": 1, \"writeback\": {\"amount\": \"10%\"}}", "\"10%\"", "writeback/amount",
      "percentage"},
