@@ -118,7 +118,7 @@ reaction() {
 JSON
 	psiwatch $G "some 100000 1000000" >"$OUT/reaction-trigger.txt" &
 	watch=$!
-	vswapd --log-level notice 2>&1 | tslines >"$OUT/reaction-vswapd.txt" &
+	vswapd --log-level debug 2>&1 | tslines >"$OUT/reaction-vswapd.txt" &
 	sleep 3
 	poller $G 100000 $G/memory.high max >"$OUT/reaction-poller.txt" &
 	poll=$!

@@ -243,6 +243,14 @@ double engine_sample_period_s(const struct vswap_policy *p, unsigned quiet_round
 	return period_s;
 }
 
+double engine_offload_due_s(const struct vswap_policy *p, const struct engine_state *st,
+			    double now_s)
+{
+	double due_s = st->last_reclaim_s + p->offload.interval_s - now_s;
+
+	return p->offload.enabled && due_s > 0 ? due_s : INFINITY;
+}
+
 uint64_t engine_recent_writeback(const struct engine_state *st, double now_s)
 {
 	uint64_t sum = 0;

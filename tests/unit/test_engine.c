@@ -348,6 +348,40 @@ static void test_offload(void **state)
 	engine_state_done(&st);
 }
 
+/*
+ * The daemon's timeline: each sample comes after min(period, time until the offload is due).
+ * Default interval_s 5 and offload interval_s 6 gave a step every 10 s; it must be every 6 s.
+ */
+static void test_offload_on_its_own_clock(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"enabled\": false},"
+		   " \"offload\": {\"enabled\": true}}");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+	size_t steps = 0;
+
+	engine_state_init(&st);
+	assert_true(engine_offload_due_s(p, &st, 0) == INFINITY); /* never stepped: due now */
+	for (s.now_s = 0; s.now_s < 60;) {
+		step(p, &patched, &s, &st, &d);
+		if (find(&d, ACTION_RECLAIM)) {
+			assert_true(engine_offload_due_s(p, &st, s.now_s) == 6);
+			steps++;
+		}
+		s.now_s += fmin(engine_sample_period_s(p, 0, 64, false),
+				engine_offload_due_s(p, &st, s.now_s));
+	}
+	assert_int_equal(steps, 10); /* t = 0, 6, ..., 54 */
+	s.memory_some_avg10 = 1.0;   /* over target: due but held, the sample period applies */
+	step(p, &patched, &s, &st, &d);
+	assert_null(find(&d, ACTION_RECLAIM));
+	assert_true(engine_offload_due_s(p, &st, s.now_s) == INFINITY);
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
 /* The timer's back-off: ×2 per quiet round, ×4 with a PSI trigger armed, same cap. */
 static void test_sample_period(void **state)
 {
@@ -437,6 +471,7 @@ int main(void)
 	    cmocka_unit_test(test_writeback_compound_conditions),
 	    cmocka_unit_test(test_writeback_held),
 	    cmocka_unit_test(test_offload),
+	    cmocka_unit_test(test_offload_on_its_own_clock),
 	    cmocka_unit_test(test_sample_period),
 	    cmocka_unit_test(test_failed_action_not_recorded),
 	    cmocka_unit_test(test_degradations),
