@@ -116,7 +116,7 @@ static void decide_vswap_max(const struct vswap_policy *p, const struct vswap_ca
 		return;
 	}
 	/* Stock kernel: cap the compressed pool at what the cap's pages take compressed now. */
-	double ratio = fmax(ratio_of(s), 1.0);
+	double ratio = dmax(ratio_of(s), 1.0);
 	uint64_t emulated = target == UINT64_MAX ? UINT64_MAX : (uint64_t)((double)target / ratio);
 	uint64_t ceiling;
 	if (resolve(&p->zswap_max, "zswap.max", s, d, &ceiling) && ceiling < emulated)
@@ -234,12 +234,12 @@ static bool condition_holds(const struct vswap_condition *c, const struct signal
 double engine_sample_period_s(const struct vswap_policy *p, unsigned quiet_rounds,
 			      double max_backoff, bool pressure_trigger)
 {
-	int doublings = (int)fmin(quiet_rounds, 30) * (pressure_trigger ? 2 : 1);
-	double period_s = p->interval_s * fmin(ldexp(1.0, doublings), max_backoff);
+	unsigned doublings = (quiet_rounds < 30 ? quiet_rounds : 30) * (pressure_trigger ? 2 : 1);
+	double period_s = p->interval_s * dmin((double)(UINT64_C(1) << doublings), max_backoff);
 
 	/* Offload steps run on their own clock: backing off must not slow them. */
 	if (p->offload.enabled)
-		period_s = fmin(period_s, p->offload.interval_s);
+		period_s = dmin(period_s, p->offload.interval_s);
 	return period_s;
 }
 

@@ -183,7 +183,7 @@ static void schedule(struct managed *mc, const struct vswap_policy *p)
 	mc->period_s = engine_sample_period_s(p, mc->quiet_rounds, max_backoff, trigger);
 	mc->period_max_s = engine_sample_period_s(p, UINT_MAX, max_backoff, trigger);
 	double due_s = engine_offload_due_s(p, &mc->engine, manager_now(mc->manager));
-	schedule_in(mc, (uint64_t)(fmin(mc->period_s, due_s) * USEC_PER_SEC));
+	schedule_in(mc, (uint64_t)(dmin(mc->period_s, due_s) * USEC_PER_SEC));
 }
 
 static void schedule_in(struct managed *mc, uint64_t usec)

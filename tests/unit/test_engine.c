@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "util.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)
@@ -370,7 +371,7 @@ static void test_offload_on_its_own_clock(void **state)
 			assert_true(engine_offload_due_s(p, &st, s.now_s) == 6);
 			steps++;
 		}
-		s.now_s += fmin(engine_sample_period_s(p, 0, 64, false),
+		s.now_s += dmin(engine_sample_period_s(p, 0, 64, false),
 				engine_offload_due_s(p, &st, s.now_s));
 	}
 	assert_int_equal(steps, 10); /* t = 0, 6, ..., 54 */
