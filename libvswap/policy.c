@@ -76,7 +76,7 @@ static const struct field policy_fields[] = {
     {"offload/pressure_target", T_DOUBLE, P(offload.pressure_target), 0.01, 100, "0.1",
      "Memory PSI some avg10 (%) to stay under."},
     {"offload/step_percent", T_DOUBLE, P(offload.step_percent), 0.01, 10, "1",
-     "Share of memory.current reclaimed per step, %."},
+     "Share of memory.current reclaimed by the first step, %; calm steps double it, up to 4x."},
     {"offload/max_step", T_BYTES, P(offload.max_step_bytes), 4096, 1ull << 34, "\"64M\"",
      "Most bytes reclaimed per step."},
     {"offload/interval_s", T_DOUBLE, P(offload.interval_s), 1, 600, "6", "Seconds between steps."},

@@ -319,7 +319,15 @@ static void decide_writeback(const struct vswap_policy *p, const struct vswap_ca
 		add_action(d, ACTION_WRITEBACK, amount, "policy %s: %s", p->name, why);
 }
 
-/* Senpai-style: while pressure is under target, reclaim a step of cold memory into zswap. */
+/*
+ * Senpai-style: while pressure is under target, reclaim a step of cold memory into zswap.
+ * The step starts at step_percent of memory.current and doubles after each step taken in calm
+ * (pressure under half the target), up to OFFLOAD_RAMP_MAX doublings and max_step: a fixed
+ * 1 % every 6 s needs ~16 minutes to take 60 % of a cgroup's memory. Pressure at or over the
+ * target skips the step and starts the ramp over; in between, the step holds.
+ */
+#define OFFLOAD_RAMP_MAX 2
+
 static void decide_offload(const struct vswap_policy *p, const struct vswap_caps *caps,
 			   const struct signals *s, const struct engine_state *st,
 			   struct decision *d)
@@ -330,9 +338,14 @@ static void decide_offload(const struct vswap_policy *p, const struct vswap_caps
 		add_note(d, "offload: memory.reclaim not on this kernel");
 		return;
 	}
-	if (s->memory_some_avg10 >= p->offload.pressure_target)
-		return; /* at or over target: back off this round */
-	uint64_t step = (uint64_t)((double)s->memory_current * p->offload.step_percent / 100.0);
+	if (s->memory_some_avg10 >= p->offload.pressure_target) {
+		d->offload_ramp = 0; /* at or over target: back off this round, start over */
+		return;
+	}
+	bool calm = s->memory_some_avg10 < p->offload.pressure_target / 2;
+	d->offload_ramp = (int)st->offload_ramp + (calm && st->offload_ramp < OFFLOAD_RAMP_MAX);
+	uint64_t step = (uint64_t)((double)s->memory_current * p->offload.step_percent / 100.0)
+			<< st->offload_ramp;
 	step = step < p->offload.max_step_bytes ? step : p->offload.max_step_bytes;
 	step = step / PAGE_BYTES * PAGE_BYTES;
 	if (step > 0)
@@ -344,7 +357,7 @@ static void decide_offload(const struct vswap_policy *p, const struct vswap_caps
 void engine_decide(const struct vswap_policy *p, const struct vswap_caps *caps,
 		   const struct signals *s, const struct engine_state *st, struct decision *ret)
 {
-	*ret = (struct decision){};
+	*ret = (struct decision){.offload_ramp = -1};
 	decide_vswap_max(p, caps, s, ret);
 	decide_zswap(p, caps, s, ret);
 	decide_writeback(p, caps, s, st, ret);
@@ -381,15 +394,22 @@ static void record_writeback(struct engine_state *st, uint64_t bytes, double now
 void engine_update(struct engine_state *st, const struct decision *d, const bool *done,
 		   double now_s)
 {
+	bool reclaimed = false;
+
 	st->writeback_active = d->writeback_wanted;
 	for (size_t i = 0; i < d->n_actions; i++) {
 		if (!done[i])
 			continue;
 		if (d->actions[i].kind == ACTION_WRITEBACK)
 			record_writeback(st, d->actions[i].value, now_s);
-		else if (d->actions[i].kind == ACTION_RECLAIM)
+		else if (d->actions[i].kind == ACTION_RECLAIM) {
 			st->last_reclaim_s = now_s;
+			reclaimed = true;
+		}
 	}
+	/* A step grows the ramp only when it was taken; pressure resets it either way. */
+	if (d->offload_ramp == 0 || (reclaimed && d->offload_ramp > 0))
+		st->offload_ramp = (unsigned)d->offload_ramp;
 }
 
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,

@@ -54,6 +54,7 @@ struct action {
 
 struct decision {
 	bool writeback_wanted; /* a writeback condition set held (kept for hysteresis) */
+	int offload_ramp;      /* the offload ramp after this decision, -1: unchanged */
 	size_t n_actions;
 	struct action actions[ENGINE_MAX_ACTIONS];
 	size_t n_notes;
@@ -71,6 +72,7 @@ struct engine_writeback {
 struct engine_state {
 	double last_writeback_s;
 	double last_reclaim_s;
+	unsigned offload_ramp; /* the next offload step is step_percent << offload_ramp */
 	bool writeback_active; /* hysteresis: a condition held at the last decision */
 	size_t n_recent;
 	/* ENGINE_RATE_SLOTS entries, allocated at the first writeback: most cgroups never write

@@ -349,6 +349,42 @@ static void test_offload(void **state)
 	engine_state_done(&st);
 }
 
+/* Calm steps double (up to 4x and max_step), pressure between half and all of the target holds
+ * the step, pressure at the target skips it and starts over; a failed step grows nothing. */
+static void test_offload_ramp(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"enabled\": false},"
+		   " \"offload\": {\"enabled\": true, \"step_percent\": 1,"
+		   " \"max_step\": \"64M\", \"interval_s\": 6}}");
+	struct signals s = base(); /* 900 MiB: 1 % is 9437184 bytes, whole pages */
+	struct engine_state st;
+	struct decision d;
+	static const struct {
+		double pressure;
+		bool done;
+		uint64_t reclaim;
+	} seq[] = {
+	    {0.0, true, 9437184},     {0.0, true, 2 * 9437184},	 {0.0, true, 4 * 9437184},
+	    {0.0, true, 4 * 9437184}, {0.07, true, 4 * 9437184}, {0.2, true, 0},
+	    {0.0, true, 9437184},     {0.0, false, 2 * 9437184}, {0.0, true, 2 * 9437184},
+	};
+
+	engine_state_init(&st);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		bool done[ENGINE_MAX_ACTIONS] = {seq[i].done};
+		s.now_s = 6.0 * (double)i;
+		s.memory_some_avg10 = seq[i].pressure;
+		engine_decide(p, &patched, &s, &st, &d);
+		engine_update(&st, &d, done, s.now_s);
+		print_message("step %zu\n", i);
+		const struct action *a = find(&d, ACTION_RECLAIM);
+		assert_true(seq[i].reclaim ? a && a->value == seq[i].reclaim : !a);
+	}
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
 /*
  * The daemon's timeline: each sample comes after min(period, time until the offload is due).
  * Default interval_s 5 and offload interval_s 6 gave a step every 10 s; it must be every 6 s.
@@ -473,6 +509,7 @@ int main(void)
 	    cmocka_unit_test(test_writeback_held),
 	    cmocka_unit_test(test_offload),
 	    cmocka_unit_test(test_offload_on_its_own_clock),
+	    cmocka_unit_test(test_offload_ramp),
 	    cmocka_unit_test(test_sample_period),
 	    cmocka_unit_test(test_failed_action_not_recorded),
 	    cmocka_unit_test(test_degradations),
