@@ -37,7 +37,7 @@ struct connection {
 	sd_event_source *source;
 	sd_event_source *deadline; /* a client gets this long to send its request */
 	size_t len;
-	char buf[CONTROL_MAX_REQUEST + 1];
+	char buf[CONTROL_MAX_REQUEST + 1]; /* one byte more than allowed: a request too long */
 };
 
 static struct json_object *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -64,13 +64,18 @@ static struct json_object *ok_reply(void)
 	return o;
 }
 
+/*
+ * The string at key, or NULL. A "\u0000" in it is refused rather than read as the end:
+ * {"command": "status\u0000x"} is not status, nor is "/a\u0000/../.." the cgroup /a.
+ */
 static const char *get_string(struct json_object *req, const char *key)
 {
 	struct json_object *v;
 
 	if (!json_object_object_get_ex(req, key, &v) || !json_object_is_type(v, json_type_string))
 		return NULL;
-	return json_object_get_string(v);
+	const char *s = json_object_get_string(v);
+	return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
 }
 
 static struct json_object *managed_json(const struct managed *mc)
@@ -377,18 +382,47 @@ static void respond(struct connection *conn, struct json_object *reply)
 		(void)malloc_trim(0);
 }
 
-static void handle_request(struct connection *conn)
+int control_parse_request(const char *buf, size_t len, struct json_object **ret_req,
+			  enum json_tokener_error *ret_jerr)
 {
-	enum json_tokener_error jerr;
-	struct json_object *req;
+	if (len > CONTROL_MAX_REQUEST)
+		return -EMSGSIZE;
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok)
+		return -ENOMEM;
+	struct json_object *req = json_tokener_parse_ex(tok, buf, (int)len);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	/* A number or literal may run to the end of the text: the NUL that ends it finishes
+	 * it, as for a NUL-terminated string ("5" is 5, "nul" is cut short). */
+	if (!req && jerr == json_tokener_continue) {
+		req = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+	}
+	json_tokener_free(tok);
+	if (jerr != json_tokener_success) {
+		json_object_put(req);
+		*ret_jerr = jerr;
+		return -EBADMSG;
+	}
+	*ret_req = req;
+	return 0;
+}
 
-	conn->buf[conn->len] = '\0';
-	req = json_tokener_parse_verbose(conn->buf, &jerr);
-	if (!req)
-		respond(conn, error_reply("malformed JSON: %s", json_tokener_error_desc(jerr)));
-	else
-		respond(conn, control_handle(conn->c->m, req, conn->uid));
+struct json_object *control_request(struct manager *m, const char *buf, size_t len, uid_t peer_uid)
+{
+	enum json_tokener_error jerr = json_tokener_success;
+	struct json_object *req = NULL;
+	int r = control_parse_request(buf, len, &req, &jerr);
+
+	if (r == -EMSGSIZE)
+		return error_reply("request larger than %d bytes", CONTROL_MAX_REQUEST);
+	if (r == -EBADMSG)
+		return error_reply("malformed JSON: %s", json_tokener_error_desc(jerr));
+	if (r < 0)
+		return error_reply("cannot parse the request: %s", strerror(-r));
+	struct json_object *reply = control_handle(m, req, peer_uid);
 	json_object_put(req);
+	return reply;
 }
 
 static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -400,10 +434,11 @@ static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userd
 		return 0;
 	if (n > 0)
 		conn->len += (size_t)n;
-	if (conn->len > CONTROL_MAX_REQUEST)
-		respond(conn, error_reply("request larger than %d bytes", CONTROL_MAX_REQUEST));
-	else if (n == 0 || (n > 0 && memchr(conn->buf, '\n', conn->len)))
-		handle_request(conn);
+	/* Answer once the request is complete (a newline, or the peer shut its side) or too
+	 * large: the buffer holds one byte more than the limit, to see that. */
+	if (conn->len > CONTROL_MAX_REQUEST || n == 0 ||
+	    (n > 0 && memchr(conn->buf, '\n', conn->len)))
+		respond(conn, control_request(conn->c->m, conn->buf, conn->len, conn->uid));
 	else if (n > 0)
 		return 0; /* more to come */
 	connection_free(conn);

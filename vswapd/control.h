@@ -23,3 +23,18 @@ struct control *control_free(struct control *c);
 
 /* Answer one request from a peer with that uid (the socket-free core, for tests). */
 struct json_object *control_handle(struct manager *m, struct json_object *req, uid_t peer_uid);
+
+/*
+ * Parse one request as read off the socket: the len bytes at buf (not NUL-terminated; a NUL
+ * byte ends the text). Returns 0 with *ret_req a new reference, NULL for the JSON text
+ * "null"; -EMSGSIZE past CONTROL_MAX_REQUEST bytes; -EBADMSG for text that is not JSON, with
+ * *ret_jerr saying why.
+ */
+int control_parse_request(const char *buf, size_t len, struct json_object **ret_req,
+			  enum json_tokener_error *ret_jerr);
+
+/*
+ * The reply to the len bytes a peer sent: control_parse_request(), then control_handle().
+ * Never NULL but when out of memory; the caller owns it.
+ */
+struct json_object *control_request(struct manager *m, const char *buf, size_t len, uid_t peer_uid);
