@@ -87,8 +87,12 @@ JSON
 			t1=$(ticks_of "$pid")
 			rss=$(hwm_of "$pid")
 			extra=""
-			[ "$d" = vswapd ] && extra="managed=$(vswapctl --json daemon 2>/dev/null |
-				grep -o '"samples"' | wc -l)"
+			# The back-off ramp, measured: samples per cgroup since start and the periods
+			# reached (PSI triggers armed: 5 s, then x4 per quiet round, at most 320 s)
+			[ "$d" = vswapd ] && extra=$(vswapctl --json daemon 2>/dev/null | awk -v RS=, -F: '
+				/"samples"/ { n++; s += $2 }
+				/"sample_period_s"/ { p = $2 + 0; if (!lo || p < lo) lo = p; if (p > hi) hi = p }
+				END { printf "managed=%d samples=%d period_min_s=%g period_max_s=%g", n, s, lo, hi }')
 			stop "$pid"
 			[ "$d" = systemd-oomd ] && killall fake-managed-oom 2>/dev/null
 			echo "IDLE daemon=$d round=$r ticks=$((t1 - t0)) seconds=$secs hz=$hz rss_kib=$rss $extra"
@@ -108,15 +112,18 @@ reaction() {
 	G=$cg/react
 	mkdir $G
 	echo 24M >$G/memory.max
-	# Every trigger firing makes vswapd write memory.vswap.writeback (zswap is never empty
-	# while memhog runs); the 300 s interval keeps timer ticks from writing in between.
+	# Every trigger firing makes vswapd write memory.vswap.writeback while memhog runs (a
+	# firing after it exited finds zswap empty: nothing to do); the 300 s interval keeps
+	# timer ticks from writing in between.
 	cat >/etc/vswapd/policies.d/react.json <<'JSON'
 { "schema_version": 1, "match": { "cgroup": "/react" }, "interval_s": 300,
   "pressure": { "type": "some", "threshold_us": 100000, "window_us": 1000000 },
   "writeback": { "amount": "4K", "cooldown_s": 0, "max_per_minute": "1G",
                  "io_backoff_some_above": 100, "when": [ { "zswap_above": "4K" } ] } }
 JSON
-	psiwatch $G "some 100000 1000000" >"$OUT/reaction-trigger.txt" &
+	# T: the trigger fires; W: a completed write to vswapd's knob or the poller's, one clock
+	psiwatch $G "some 100000 1000000" memory.vswap.writeback memory.high \
+		>"$OUT/reaction-trigger.txt" &
 	watch=$!
 	vswapd --log-level debug 2>&1 | tslines >"$OUT/reaction-vswapd.txt" &
 	sleep 3
@@ -133,7 +140,8 @@ JSON
 	stop $watch
 	killall vswapd 2>/dev/null
 	sleep 1
-	echo "REACTION episodes=$episodes triggers=$(wc -l <"$OUT/reaction-trigger.txt")" \
+	echo "REACTION episodes=$episodes triggers=$(grep -c '^T ' "$OUT/reaction-trigger.txt")" \
+		"vswapd_wakeups=$(grep -c 'pressure trigger fired' "$OUT/reaction-vswapd.txt")" \
 		"vswapd_writes=$(grep -c 'ACTION=writeback' "$OUT/reaction-vswapd.txt")" \
 		"poller_writes=$(wc -l <"$OUT/reaction-poller.txt")"
 }
