@@ -67,6 +67,13 @@ static size_t load_template(const char *dir, struct file **ret)
 	return n;
 }
 
+static void template_free(struct file *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(files[i].data);
+	free(files);
+}
+
 static void create_one(int parent, const char *name, const struct file *files, size_t n,
 		       const char *current)
 {
@@ -132,5 +139,7 @@ int main(int argc, char **argv)
 		else
 			delete_one(pfd, name);
 	}
+	close(pfd);
+	template_free(files, n);
 	return 0;
 }
