@@ -6,8 +6,12 @@
 # gets a value it should not have (app-b, unmanaged, is never touched); SIGTERM exits 0.
 #
 #   tests/fault/fault.sh VSWAPD VSWAPCTL FIXTURE_DIR FAULT_SO
+#
+# Env: VSWAP_ASAN_RUNTIME, set by a VSWAP_SANITIZE build of gcc: the ASan runtime, preloaded
+# ahead of the shim because it must come first in the link order.
 set -euo pipefail
 vswapd=$1 vswapctl=$2 fixture=$3 shim=$4
+preload=${VSWAP_ASAN_RUNTIME:+$VSWAP_ASAN_RUNTIME:}$shim
 W=$(mktemp -d /tmp/vswapd-fault.XXXXXX)
 TEST_NAME=fault.sh DAEMON_LOG="$W/log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
@@ -35,7 +39,7 @@ start() {
 	mkdir -p "$R/etc/vswapd/policies.d"
 	printf '%s\n' "$2" >"$R/etc/vswapd/policies.d/app-a.json"
 	: >"$W/faults"
-	VSWAP_FAULTS=$1 VSWAP_FAULT_LOG=$W/faults LD_PRELOAD=$shim \
+	VSWAP_FAULTS=$1 VSWAP_FAULT_LOG=$W/faults LD_PRELOAD=$preload \
 		"$vswapd" --root "$R" --log-level info >"$W/log" 2>&1 &
 	pid=$!
 	wait_for 10 test -S "$R/run/vswapd/control" || fail "no control socket"

@@ -12,7 +12,8 @@
 #    closes them, and holds no fd per managed cgroup on a tree of plain files, which takes
 #    no PSI trigger);
 #  - VmRSS after the churn is within RSS_SLACK_KIB of the baseline, and VmHWM (the peak of
-#    each wave: 1000 managed cgroups) grows by no more than that over the measured waves;
+#    each wave: 1000 managed cgroups) grows by no more than that over the measured waves
+#    (not in a sanitized build, where LeakSanitizer checks the exit instead: see check_rss);
 #  - nothing is logged at warning level or above (a cgroup removed between the sample and
 #    the knob write is no failure).
 # The baseline is taken after a warm-up wave of the same size (heap, sd-event's timer
@@ -31,6 +32,13 @@ FD_SLACK=0
 # heap top malloc gave back after the last wave), VmHWM +72..+496 KiB; 1 MiB left too little
 # margin. A lost path string per cgroup (~48 bytes) would pass: the valgrind label finds that.
 RSS_SLACK_KIB=${SOAK_RSS_SLACK_KIB:-1536}
+# VSWAP_SANITIZED (set by a VSWAP_SANITIZE build): no RSS bounds. ASan keeps freed blocks in
+# its quarantine (256 MiB) and adds redzones and shadow: measured VmRSS 94 MiB after the
+# warm-up, 340-360 MiB from wave 3 on. LeakSanitizer checks instead, at the daemon's exit
+# (its status is asserted below), for any block no longer referenced, however small; growth
+# that stays referenced is left to the RSS bounds of the release build.
+check_rss=yes
+[ -n "${VSWAP_SANITIZED:-}" ] && check_rss=no
 
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
@@ -132,8 +140,12 @@ max_rss=$(sort -n -k2 "$W/samples" | tail -1 | cut -d' ' -f2)
 echo "churn.sh: after $((WAVES * PER_WAVE)) cgroups: $fd1 fds (peak $max_fd), $w1 inotify watches, VmRSS $rss1 KiB (peak sampled $max_rss), VmHWM $hwm1 KiB, $((SECONDS - start)) s"
 [ "$fd1" -ge $((fd0 - FD_SLACK)) ] && [ "$fd1" -le $((fd0 + FD_SLACK)) ] || fail "fd count $fd0 -> $fd1: $(ls -l "/proc/$pid/fd")"
 [ "$w1" -eq "$w0" ] || fail "inotify watches $w0 -> $w1"
-[ $((rss1 - rss0)) -le "$RSS_SLACK_KIB" ] || fail "VmRSS grew $rss0 -> $rss1 KiB (slack $RSS_SLACK_KIB)"
-[ $((hwm1 - hwm0)) -le "$RSS_SLACK_KIB" ] || fail "VmHWM grew $hwm0 -> $hwm1 KiB (slack $RSS_SLACK_KIB)"
+if [ "$check_rss" = yes ]; then
+	[ $((rss1 - rss0)) -le "$RSS_SLACK_KIB" ] || fail "VmRSS grew $rss0 -> $rss1 KiB (slack $RSS_SLACK_KIB)"
+	[ $((hwm1 - hwm0)) -le "$RSS_SLACK_KIB" ] || fail "VmHWM grew $hwm0 -> $hwm1 KiB (slack $RSS_SLACK_KIB)"
+else
+	echo "churn.sh: sanitized build: VmRSS and VmHWM not bounded (ASan quarantine); LeakSanitizer checks the exit"
+fi
 grep -qiE 'error|cannot|failed' "$W/log" && fail "the daemon logged errors: $(grep -iE 'error|cannot|failed' "$W/log" | head -5)"
 kill -TERM "$pid"
 wait "$pid" || fail "vswapd exited with $?"

@@ -4,11 +4,12 @@
 #
 # a) vswapctl set-policy (by name, by policy FILE, --unit) and unset-policy, each killed
 #    after a random 0-20 ms (the verbs take 10-30 ms here, so kills land before, during and
-#    after the writes). After every kill: `vswapctl validate` of the tree exits 0; every
-#    file below etc/vswapd and etc/systemd/system is either one of the complete files
-#    set-policy writes (byte for byte, captured from uninterrupted runs) or a `.#NAME.RANDOM`
-#    temporary file, which the loaders skip; at the end the count of temporaries left behind
-#    is printed (a SIGKILL between creating and renaming one leaves it; nothing removes it).
+#    after the writes; 0-60 ms in a sanitized build, see KILL_MS). After every kill:
+#    `vswapctl validate` of the tree exits 0; every file below etc/vswapd and
+#    etc/systemd/system is either one of the complete files set-policy writes (byte for
+#    byte, captured from uninterrupted runs) or a `.#NAME.RANDOM` temporary file, which the
+#    loaders skip; at the end the count of temporaries left behind is printed (a SIGKILL
+#    between creating and renaming one leaves it; nothing removes it).
 # b) vswapd with a policy that writes memory.vswap.max, memory.zswap.max,
 #    memory.zswap.writeback and writeback triggers on every cgroup, killed with SIGKILL at a
 #    random point 20 times and restarted each time on the same tree (its control socket file
@@ -23,6 +24,12 @@ vswapd=$1 vswapctl=$2 fixture=$3
 src=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 CTL_ROUNDS=${CRASH_CTL_ROUNDS:-150}
 DAEMON_KILLS=${CRASH_DAEMON_KILLS:-20}
+# a): the kill comes 0..KILL_MS ms after the start. A sanitized build (VSWAP_SANITIZED, set by
+# VSWAP_SANITIZE) is slower: vswapctl under ASan+UBSan takes 20 ms to start and 25-60 ms a
+# verb (measured; 6-9 ms for either without). With 20 ms 144 of 150 runs were killed, with
+# 60 ms 53-56: near the release build's 14-45 of 150 with 20 ms.
+KILL_MS=20
+[ -n "${VSWAP_SANITIZED:-}" ] && KILL_MS=60
 
 shm=/dev/shm
 [ -d "$shm" ] && [ -w "$shm" ] || shm=${TMPDIR:-/tmp}
@@ -92,7 +99,7 @@ for ((round = 0; round < CTL_ROUNDS; round++)); do
 	set +e
 	# (a subshell, so that bash's "Killed" notice goes to /dev/null)
 	# shellcheck disable=SC2086
-	(timeout -s KILL "$(rand_ms 20)" "$vswapctl" --root "$R" --no-reload $op >/dev/null 2>&1; exit $?) 2>/dev/null
+	(timeout -s KILL "$(rand_ms "$KILL_MS")" "$vswapctl" --root "$R" --no-reload $op >/dev/null 2>&1; exit $?) 2>/dev/null
 	rc=$?
 	set -e
 	case $rc in
