@@ -4,8 +4,15 @@
 #   (patched), or emulates the cap with memory.zswap.max and says writeback is unavailable
 #   (stock); app-b, under another policy, is left alone; a bad policy dropped in at runtime is
 #   rejected and the old one keeps working. memhog verifies every page it gets back.
+#   Built with VSWAP_SANITIZE, vswapd and vswapctl run under ASan+UBSan here too: any report
+#   fails the run and is printed to the console.
 MODE=${1:?patched or stock}
 set -u
+# Sanitizer settings (no effect on a build without): every ASan/LSan report to
+# /out/sanitizer.PID, each fatal. gcc's UBSan ignores log_path: its reports go to stderr
+# (vswapd's is /out/vswapd.log) and abort the process.
+export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:abort_on_error=1:log_path=/out/sanitizer
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:abort_on_error=1
 cg=/sys/fs/cgroup
 A=$cg/work.slice/app-a.service
 B=$cg/work.slice/app-b.service
@@ -121,5 +128,14 @@ kill $daemon
 wait $daemon
 check "vswapd exits cleanly on SIGTERM" [ $? -eq 0 ]
 cp /tmp/app-a.log /tmp/app-b.log /out/
+
+reports=$(ls /out/sanitizer.* 2>/dev/null)
+check "no ASan/LSan report from vswapd or vswapctl" [ -z "$reports" ]
+for f in $reports; do
+	echo "--- $f"
+	cat "$f"
+done
+check "no UBSan report in vswapd's log" sh -c '! grep -q "runtime error:" /out/vswapd.log'
+grep -A 30 "runtime error:" /out/vswapd.log
 echo "e2e ($MODE): $failures failures"
 [ $failures -eq 0 ]
