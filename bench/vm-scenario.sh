@@ -147,6 +147,10 @@ JSON
 }
 
 # ---- offload ----------------------------------------------------------------------------
+# Microseconds the cgroup's tasks have stalled on memory ("some" total): the time the kernel
+# says the workload lost to reclaim and refaults, free of the emulation noise of its rate.
+some_total() { awk '$1 == "some" { sub("total=", "", $5); print $5 }' "$1/memory.pressure"; }
+
 offload_run() { # CONFIG ROUND HOT COLD SECONDS
 	c=$1 r=$2 hot=$3 cold=$4 secs=$5
 	A=$cg/work.slice/app
@@ -154,6 +158,7 @@ offload_run() { # CONFIG ROUND HOT COLD SECONDS
 	sh -c "echo \$\$ >$A/cgroup.procs && exec hotcold $hot $cold $secs" >/tmp/hotcold.out 2>&1 &
 	w=$!
 	while ! grep -q ready /tmp/hotcold.out; do sleep 0.5; done
+	stall0=$(some_total $A)
 	dpid=""
 	case $c in
 	static)
@@ -178,6 +183,7 @@ offload_run() { # CONFIG ROUND HOT COLD SECONDS
 		echo "$(($(cut -d. -f1 /proc/uptime) - start)) $(cat $A/memory.current)" >>"$OUT/offload-$c-$r.mem"
 		sleep 2
 	done
+	stall1=$(some_total $A)
 	wait $w
 	[ -n "$dpid" ] && stop "$dpid"
 	rm -f /etc/vswapd/policies.d/offload-vswapd.json
@@ -189,7 +195,9 @@ offload_run() { # CONFIG ROUND HOT COLD SECONDS
 		"$OUT/offload-$c-$r.mem")
 	peak=$(awk '$2 > m { m = $2 } END { print m }' "$OUT/offload-$c-$r.mem")
 	echo "OFFLOAD config=$c round=$r rate=$rate mem_bytes=$mem start_bytes=$peak" \
-		"zswpout=$(awk '$1 == "zswpout" { print $2 }' $A/memory.stat)"
+		"zswpout=$(awk '$1 == "zswpout" { print $2 }' $A/memory.stat)" \
+		"zswpin=$(awk '$1 == "zswpin" { print $2 }' $A/memory.stat)" \
+		"stall_us=$((stall1 - stall0)) seconds=$secs"
 	rmdir $A
 	sleep 2
 }
