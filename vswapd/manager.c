@@ -215,7 +215,7 @@ static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
 	}
 	mc->psi_events++;
 	mc->quiet_rounds = 0;
-	/* bench/run reaction times the trigger path from this line to the knob write. */
+	/* bench/run reaction counts the wake-ups by this line. */
 	log_debug("%s: pressure trigger fired", mc->display);
 	manager_evaluate(mc, "pressure");
 	return 0;
