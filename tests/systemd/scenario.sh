@@ -62,7 +62,8 @@ wait_for() {
 		sleep 1
 	done
 }
-snapshot() { # NAME: what the daemon reports now, for the record
+snapshot() { # NAME: what the daemon reports now, for the record (none once the package is gone)
+	command -v vswapctl >/dev/null || return 0
 	vswapctl daemon --json >"$OUT/daemon-$1.json" 2>&1
 }
 
@@ -99,15 +100,28 @@ log "kernel $(uname -r), $(systemctl --version | head -n 1), PID 1 $(cat /proc/1
 systemctl is-system-running >"$OUT/system-state.txt" 2>&1
 systemctl --failed --no-legend >>"$OUT/system-state.txt" 2>&1
 
-# --- install and enable ---------------------------------------------------------------------
+# --- install: the package's postinst enables and starts vswapd -----------------------------
 pkg=$(dpkg-deb -f "$TESTDIR/vswap-tools.deb" Package)
 dpkg-deb -f "$TESTDIR/vswap-tools.deb" >"$OUT/deb-control.txt"
+wants=/etc/systemd/system/multi-user.target.wants/vswapd.service
+t=$(date +%s)
 if dpkg -i "$TESTDIR/vswap-tools.deb" >"$OUT/dpkg.log" 2>&1; then
 	pass "dpkg -i $pkg (offline: its dependencies are in the image)"
 else
 	sed 's/^/  dpkg: /' "$OUT/dpkg.log" | tail -n 15
 	fatal "dpkg -i $pkg"
 fi
+log "dpkg -i took $(($(date +%s) - t)) s"
+started=$(date +%s)
+check "dpkg -i enabled vswapd" test "$(systemctl is-enabled vswapd.service)" = enabled
+check "dpkg -i made the enable link $wants" test -L "$wants"
+# Type=notify: the postinst's start returns once vswapd sent READY=1, so it is active now.
+if [ "$(systemctl is-active vswapd.service)" != active ]; then
+	systemctl status vswapd.service --no-pager -l 2>&1 | sed 's/^/  status: /' | head -n 20
+	fatal "dpkg -i left vswapd active (Type=notify: READY=1 came)"
+fi
+pass "dpkg -i left vswapd active (Type=notify: READY=1 came)"
+main_pid=$(systemctl show -P MainPID vswapd.service)
 systemctl cat vswapd.service >"$OUT/vswapd.service.installed" 2>&1
 check "vswapd.service is known to systemd" test -s "$OUT/vswapd.service.installed"
 check "the installed unit is units/vswapd.service" \
@@ -116,25 +130,15 @@ systemd-analyze verify --man=no vswapd.service >"$OUT/analyze-verify.txt" 2>&1
 check "systemd-analyze verify vswapd.service is silent" test ! -s "$OUT/analyze-verify.txt"
 systemd-analyze security vswapd.service --no-pager >"$OUT/analyze-security.txt" 2>&1 || true
 
+# The daemon runs already: each policy goes in whole (a new file renamed), then a reload.
 mkdir -p /etc/vswapd/policies.d
 for p in default batch; do
-	cp "/usr/share/vswap-tools/policies/$p.json" /etc/vswapd/policies.d/ ||
+	cp "/usr/share/vswap-tools/policies/$p.json" "/etc/vswapd/policies.d/.$p.new" ||
 		fatal "the package ships no /usr/share/vswap-tools/policies/$p.json"
+	mv "/etc/vswapd/policies.d/.$p.new" "/etc/vswapd/policies.d/$p.json"
 done
 check "vswapctl validate /etc/vswapd/policies.d" vswapctl validate /etc/vswapd/policies.d
-
-check "systemctl enable vswapd" systemctl enable vswapd.service
-check "vswapd is enabled" test "$(systemctl is-enabled vswapd.service)" = enabled
-t=$(date +%s)
-# Type=notify: start returns once vswapd sent READY=1.
-if ! systemctl start vswapd.service; then
-	systemctl status vswapd.service --no-pager -l 2>&1 | sed 's/^/  status: /' | head -n 20
-	fatal "systemctl start vswapd (Type=notify)"
-fi
-log "vswapd ready after $(($(date +%s) - t)) s"
-main_pid=$(systemctl show -P MainPID vswapd.service)
-started=$(date +%s)
-check "vswapd is active after start" test "$(systemctl is-active vswapd.service)" = active
+check "systemctl reload vswapd (the first policies)" systemctl reload vswapd.service
 
 # --- a workload unit, managed by the default policy -----------------------------------------
 install -m 755 "$TESTDIR/memhog" /usr/local/bin/memhog
@@ -260,4 +264,29 @@ check "journal: the widened trigger window is said once" \
 	test "$(journalctl -b -u vswapd --no-pager -o cat | grep -c 'windows widened to whole 2 s')" = 1
 vswapctl explain "$cg" --json >"$OUT/explain.json" 2>&1
 check "vswapctl explain $cg --json" is_json "$OUT/explain.json"
+
+# --- remove and purge: the prerm stops vswapd, the postrm purge drops the links ---------------
+if dpkg --remove "$pkg" >"$OUT/dpkg-remove.log" 2>&1; then pass "dpkg --remove $pkg"; else
+	sed 's/^/  dpkg: /' "$OUT/dpkg-remove.log" | tail -n 15
+	fail "dpkg --remove $pkg"
+fi
+load_state=$(systemctl show -P LoadState vswapd.service)
+active_state=$(systemctl show -P ActiveState vswapd.service)
+log "after dpkg --remove: vswapd.service LoadState=$load_state ActiveState=$active_state"
+check "dpkg --remove stopped vswapd (not active)" \
+	test "$(systemctl is-active vswapd.service)" != active
+check "dpkg --remove: vswapd.service not loaded or inactive" \
+	test "$load_state" = not-found -o "$active_state" = inactive
+check "dpkg --remove: no vswapd process left" test -z "$(pgrep -x vswapd)"
+check "dpkg --remove: the workload runs on" test "$(systemctl is-active "$unit")" = active
+if dpkg --purge "$pkg" >"$OUT/dpkg-purge.log" 2>&1; then pass "dpkg --purge $pkg"; else
+	sed 's/^/  dpkg: /' "$OUT/dpkg-purge.log" | tail -n 15
+	fail "dpkg --purge $pkg"
+fi
+links=$(find /etc/systemd/system -name 'vswapd*' 2>/dev/null)
+[ -z "$links" ] || log "left after purge: $links"
+check "dpkg --purge left no vswapd.service enable link" test -z "$links"
+check "dpkg --purge removed /run/vswapd" test ! -e /run/vswapd
+check "dpkg --purge kept the administrator's /etc/vswapd/policies.d" \
+	test -f /etc/vswapd/policies.d/default.json
 finish
