@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 
+#include <json-c/printbuf.h>
+
 #include "actuator.h"
 #include "atomic.h"
 #include "cgroup.h"
@@ -107,6 +109,32 @@ static struct json_object *managed_json(const struct managed *mc)
 	return o;
 }
 
+/*
+ * The serializer of status's "managed" array: one cgroup's object at a time, made, written
+ * and freed. Built whole, the objects of 1000 cgroups took 3.9 MiB of heap for a reply of
+ * 0.5 MB of text (peak RSS 4.9 -> 8.8 MiB, bench/idle-cost).
+ */
+static int managed_list_to_json(struct json_object *list, struct printbuf *pb, int level, int flags)
+{
+	const struct manager *m = json_object_get_userdata(list);
+
+	if (printbuf_strappend(pb, "[") < 0)
+		return -1;
+	for (size_t i = 0; i < m->n_managed; i++) {
+		struct json_object *o = managed_json(m->managed[i]);
+		size_t len;
+		const char *text = o ? json_object_to_json_string_length(o, flags, &len) : NULL;
+		int r = text && (i == 0 || printbuf_strappend(pb, ",") >= 0)
+			    ? printbuf_memappend(pb, text, (int)len)
+			    : -1;
+
+		json_object_put(o);
+		if (r < 0)
+			return -1;
+	}
+	return printbuf_strappend(pb, "]") < 0 ? -1 : 0;
+}
+
 static struct json_object *cmd_status(struct manager *m, struct json_object *req)
 {
 	struct json_object *o = ok_reply();
@@ -124,8 +152,8 @@ static struct json_object *cmd_status(struct manager *m, struct json_object *req
 	json_object_object_add(o, "last_reload_error",
 			       m->last_reload_error ? json_object_new_string(m->last_reload_error)
 						    : NULL);
-	for (size_t i = 0; i < m->n_managed; i++)
-		json_object_array_add(list, managed_json(m->managed[i]));
+	/* Serialized in the same turn of the event loop, while m->managed stays as it is. */
+	json_object_set_serializer(list, managed_list_to_json, m, NULL);
 	json_object_object_add(o, "managed", list);
 	return o;
 }
@@ -183,11 +211,10 @@ static struct json_object *cmd_explain(struct manager *m, struct json_object *re
 	struct json_object *o = managed_json(mc);
 	struct json_object *list = json_object_new_array();
 	json_object_object_add(o, "ok", json_object_new_boolean(true));
-	for (size_t i = 0; i < EXPLAIN_DEPTH; i++) {
-		const struct explain_entry *e =
-		    &mc->explain[(mc->explain_next + i) % EXPLAIN_DEPTH];
-		if (e->json)
-			json_object_array_add(list, json_tokener_parse(e->json));
+	for (size_t i = 0; mc->explain && i < EXPLAIN_DEPTH; i++) {
+		const char *e = mc->explain[(mc->explain_next + i) % EXPLAIN_DEPTH];
+		if (e)
+			json_object_array_add(list, json_tokener_parse(e));
 	}
 	json_object_object_add(o, "decisions", list);
 	json_object_object_add(o, "tasks", tasks_json(m, mc));
@@ -357,14 +384,22 @@ static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 
 #define REPLY_TRIM_BYTES (64 * 1024)
 
+const char *control_reply_text(struct json_object *reply)
+{
+	return json_object_to_json_string_ext(reply, JSON_C_TO_STRING_PLAIN |
+							 JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
 static void respond(struct connection *conn, struct json_object *reply)
 {
-	const char *text = json_object_to_json_string_ext(
-	    reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	const char *text = control_reply_text(reply);
 	struct timeval tv = {.tv_sec = 2};
+
+	if (!text)
+		text = "{\"ok\":false,\"error\":\"out of memory\"}";
 	size_t len = strlen(text), len_total = len;
 
-	/* Replies are small and the peer is reading: a bounded blocking write is enough. */
+	/* The peer is reading: a blocking write bounded in time is enough. */
 	(void)fcntl(conn->fd, F_SETFL, 0);
 	(void)setsockopt(conn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 	while (len > 0) {
@@ -376,8 +411,7 @@ static void respond(struct connection *conn, struct json_object *reply)
 	}
 	(void)send(conn->fd, "\n", 1, MSG_NOSIGNAL);
 	json_object_put(reply);
-	/* A status of 1000 cgroups is ~0.5 MB of JSON in thousands of small objects; glibc
-	 * kept the freed heap (peak RSS 6.2 -> 10.3 MiB for good, bench/idle-cost). */
+	/* A status of 1000 cgroups is ~0.5 MB of text: glibc would keep that heap for good. */
 	if (len_total > REPLY_TRIM_BYTES)
 		(void)malloc_trim(0);
 }

@@ -38,3 +38,6 @@ int control_parse_request(const char *buf, size_t len, struct json_object **ret_
  * Never NULL but when out of memory; the caller owns it.
  */
 struct json_object *control_request(struct manager *m, const char *buf, size_t len, uid_t peer_uid);
+
+/* A reply as sent, without its newline: one line of JSON, owned by @reply. NULL: no memory. */
+const char *control_reply_text(struct json_object *reply);

@@ -68,12 +68,15 @@ static void explain_push(struct managed *mc, const struct signals *s, const stru
 	json_object_object_add(o, "actions", acts);
 	json_object_object_add(o, "notes", notes);
 
-	struct explain_entry *e = &mc->explain[mc->explain_next];
-	free(e->json);
-	e->t = s->now_s;
-	e->json = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							       JSON_C_TO_STRING_NOSLASHESCAPE));
-	mc->explain_next = (mc->explain_next + 1) % EXPLAIN_DEPTH;
+	if (!mc->explain)
+		mc->explain = calloc(EXPLAIN_DEPTH, sizeof(*mc->explain));
+	if (mc->explain) {
+		char **e = &mc->explain[mc->explain_next];
+		free(*e);
+		*e = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+		mc->explain_next = (mc->explain_next + 1) % EXPLAIN_DEPTH;
+	}
 	json_object_put(o);
 }
 
@@ -155,14 +158,12 @@ void manager_evaluate(struct managed *mc, const char *why)
 		pinned.vswap_max = mc->pinned_vswap_max;
 		p = &pinned;
 	}
-	signals_from_samples(&cur, mc->has_last ? &mc->last : NULL, now - mc->last_t, now, &s);
+	signals_from_samples(&cur, &mc->memo, now, &s);
 	engine_decide(p, &m->caps, &s, &mc->engine, &d);
 	act(mc, p, &s, &d, why);
-	bool quiet = mc->has_last && !samples_differ(&cur, &mc->last) && d.n_actions == 0;
+	bool quiet = !sample_differs(&cur, &mc->memo) && d.n_actions == 0;
 	mc->quiet_rounds = quiet ? mc->quiet_rounds + 1 : 0;
-	mc->last = cur;
-	mc->has_last = true;
-	mc->last_t = now;
+	sample_memo_take(&mc->memo, &cur, now);
 	schedule(mc, p);
 }
 
@@ -305,8 +306,9 @@ static struct managed *managed_free(struct managed *mc)
 	sd_event_source_disable_unref(mc->timer);
 	closep(&mc->psi_fd);
 	engine_state_done(&mc->engine);
-	for (size_t i = 0; i < EXPLAIN_DEPTH; i++)
-		free(mc->explain[i].json);
+	for (size_t i = 0; mc->explain && i < EXPLAIN_DEPTH; i++)
+		free(mc->explain[i]);
+	free(mc->explain);
 	free(mc->path);
 	free(mc->display);
 	free(mc->policy);

@@ -19,14 +19,9 @@
 #include "engine.h"
 #include "policyset.h"
 #include "sample.h"
+#include "sampler.h"
 
 #define EXPLAIN_DEPTH 8
-
-/* One decision that did or noted something, kept for `explain`, as JSON text. */
-struct explain_entry {
-	double t;
-	char *json;
-};
 
 struct managed {
 	char *path;	 /* relative to the cgroup2 mount */
@@ -39,11 +34,9 @@ struct managed {
 	struct vswap_opt_size pinned_vswap_max;
 	struct engine_state engine;
 	struct knob_memory knobs;
-	struct vswap_sample last;
-	bool has_last;
-	double last_t;
-	unsigned quiet_rounds; /* samples in a row with nothing new: the timer backs off */
-	double period_s;       /* seconds: the timer's period as last set by schedule(), 0 before */
+	struct sample_memo memo; /* the last sample, as far as the next one needs it */
+	unsigned quiet_rounds;	 /* samples in a row with nothing new: the timer backs off */
+	double period_s;     /* seconds: the timer's period as last set by schedule(), 0 before */
 	double period_max_s; /* seconds: the period it backs off to (shown by the control socket) */
 	int psi_fd;
 	sd_event_source *psi_source;
@@ -53,8 +46,10 @@ struct managed {
 	uint64_t failures;
 	uint64_t samples;
 	uint64_t psi_events;
+	/* The last EXPLAIN_DEPTH decisions that did or noted something, as JSON text, the oldest
+	 * at explain_next; allocated with the first, NULL before (most cgroups have none). */
+	char **explain;
 	size_t explain_next;
-	struct explain_entry explain[EXPLAIN_DEPTH];
 	struct manager *manager;
 };
 

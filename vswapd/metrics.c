@@ -57,9 +57,9 @@ static void sample_gauges(FILE *f, const struct manager *m)
 		family(f, gauges[g].name, "gauge", gauges[g].help);
 		for (size_t i = 0; i < m->n_managed; i++) {
 			const struct managed *mc = m->managed[i];
-			if (mc->has_last && vswap_sample_has(&mc->last, gauges[g].field))
-				cgroup_metric(f, gauges[g].name, mc->display, NULL,
-					      mc->last.value[gauges[g].field]);
+			uint64_t v;
+			if (sample_memo_get(&mc->memo, gauges[g].field, &v))
+				cgroup_metric(f, gauges[g].name, mc->display, NULL, v);
 		}
 	}
 }

@@ -11,17 +11,66 @@ static uint64_t value_or(const struct vswap_sample *s, enum vswap_field f, uint6
 	return vswap_sample_has(s, f) ? s->value[f] : dflt;
 }
 
-static double rate(const struct vswap_sample *cur, const struct vswap_sample *prev,
-		   enum vswap_field f, double dt_s)
+/* FNV-1a, 64 bits */
+static uint64_t digest_bytes(uint64_t h, const void *data, size_t len)
 {
-	if (!vswap_sample_has(cur, f) || !vswap_sample_has(prev, f) ||
-	    cur->value[f] < prev->value[f])
-		return 0; /* absent, or a counter that went back (cgroup recreated) */
-	return (double)(cur->value[f] - prev->value[f]) / dt_s;
+	const unsigned char *p = data;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
 }
 
-void signals_from_samples(const struct vswap_sample *cur, const struct vswap_sample *prev,
-			  double dt_s, double now_s, struct signals *ret)
+static uint64_t sample_digest(const struct vswap_sample *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h = digest_bytes(h, &s->present, sizeof(s->present));
+	h = digest_bytes(h, s->value, sizeof(s->value));
+	return digest_bytes(h, &s->memory_pressure.some.total_us,
+			    sizeof(s->memory_pressure.some.total_us));
+}
+
+/* The fields a memo keeps: the counter rates are taken of, and vswapd's metrics gauges. */
+static const enum vswap_field memo_fields[SAMPLE_MEMO_FIELDS] = {
+    VSWAP_F_ZSWPIN,   VSWAP_F_MEMORY_CURRENT, VSWAP_F_ZSWAP,
+    VSWAP_F_ZSWAPPED, VSWAP_F_SWAP_CURRENT,   VSWAP_F_VSWAP_CURRENT,
+};
+
+void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t)
+{
+	*memo = (struct sample_memo){.set = true, .t = t, .digest = sample_digest(s)};
+	for (size_t i = 0; i < SAMPLE_MEMO_FIELDS; i++)
+		if (vswap_sample_has(s, memo_fields[i])) {
+			memo->present |= 1u << i;
+			memo->value[i] = s->value[memo_fields[i]];
+		}
+}
+
+bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret)
+{
+	for (size_t i = 0; i < SAMPLE_MEMO_FIELDS; i++)
+		if (memo_fields[i] == f && memo->set && (memo->present & (1u << i))) {
+			*ret = memo->value[i];
+			return true;
+		}
+	return false;
+}
+
+/* A counter's rate per second; 0 when absent, or when it went back (cgroup recreated). */
+static double rate(const struct vswap_sample *cur, const struct sample_memo *prev,
+		   enum vswap_field f, double dt_s)
+{
+	uint64_t before;
+
+	if (!vswap_sample_has(cur, f) || !sample_memo_get(prev, f, &before) ||
+	    cur->value[f] < before)
+		return 0;
+	return (double)(cur->value[f] - before) / dt_s;
+}
+
+void signals_from_samples(const struct vswap_sample *cur, const struct sample_memo *prev,
+			  double now_s, struct signals *ret)
 {
 	*ret = (struct signals){
 	    .now_s = now_s,
@@ -39,17 +88,16 @@ void signals_from_samples(const struct vswap_sample *cur, const struct vswap_sam
 	    .memory_some_avg10 = cur->has_memory_pressure ? cur->memory_pressure.some.avg10 : 0,
 	    .io_some_avg10 = cur->has_io_pressure ? cur->io_pressure.some.avg10 : 0,
 	};
-	if (prev && dt_s > 0) {
+	double dt_s = prev && prev->set ? now_s - prev->t : 0;
+	if (dt_s > 0) {
 		ret->has_rates = true;
 		ret->zswpin_per_s = rate(cur, prev, VSWAP_F_ZSWPIN, dt_s);
 	}
 }
 
-bool samples_differ(const struct vswap_sample *a, const struct vswap_sample *b)
+bool sample_differs(const struct vswap_sample *s, const struct sample_memo *prev)
 {
-	if (a->present != b->present || memcmp(a->value, b->value, sizeof(a->value)) != 0)
-		return true;
-	return a->memory_pressure.some.total_us != b->memory_pressure.some.total_us;
+	return !prev->set || sample_digest(s) != prev->digest;
 }
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v)

@@ -239,6 +239,30 @@ static bool check_reply(struct json_object *reply)
 	return false;
 }
 
+/*
+ * The reply as the daemon sends it is one line of JSON that says the same: status's
+ * "managed" array, written by its own serializer, lists every managed cgroup in order.
+ */
+static void check_reply_text(struct json_object *reply)
+{
+	const char *text = control_reply_text(reply);
+	struct json_object *back, *list, *o;
+
+	fuzz_assert(text && !strchr(text, '\n'));
+	back = json_tokener_parse(text);
+	fuzz_assert(back);
+	fuzz_assert(json_object_get_boolean(json_object_object_get(back, "ok")) ==
+		    json_object_get_boolean(json_object_object_get(reply, "ok")));
+	if (json_object_object_get_ex(back, "managed", &list)) {
+		fuzz_assert(json_object_array_length(list) == manager->n_managed);
+		for (size_t i = 0; i < manager->n_managed; i++) {
+			o = json_object_object_get(json_object_array_get_idx(list, i), "cgroup");
+			fuzz_assert(streq(json_object_get_string(o), manager->managed[i]->display));
+		}
+	}
+	json_object_put(back);
+}
+
 /* control_parse_request() parses what json-c parses of the text up to its first NUL. */
 static void check_parse(const char *buf, size_t len, struct json_object *req, int r)
 {
@@ -323,6 +347,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object *reply = control_request(manager, buf, len, uid);
 	fuzz_assert(reply);
 	bool ok = check_reply(reply);
+	check_reply_text(reply);
 
 	int r = control_parse_request(buf, len, &req, &jerr);
 	if (len > CONTROL_MAX_REQUEST)

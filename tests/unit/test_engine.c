@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "sampler.h"
 #include "util.h"
 
 #define MiB (1ull << 20)
@@ -497,6 +498,63 @@ static void test_degradations(void **state)
 	vswap_policy_free(p);
 }
 
+/* A sample with the given fields present; the rest absent. */
+static void sample_set(struct vswap_sample *s, enum vswap_field f, uint64_t v)
+{
+	s->value[f] = v;
+	s->present |= 1u << f;
+}
+
+/* The memo stands in for the last sample: back-off, rates and metrics all read it. */
+static void test_sample_memo(void **state)
+{
+	struct vswap_sample a = {0}, b;
+	struct sample_memo memo = {0};
+	struct signals s;
+	uint64_t v;
+
+	sample_set(&a, VSWAP_F_ZSWPIN, 1000);
+	sample_set(&a, VSWAP_F_MEMORY_CURRENT, 64 << 20);
+	sample_set(&a, VSWAP_F_MEMORY_MAX, UINT64_MAX);
+	a.memory_pressure.some.total_us = 7;
+
+	assert_true(sample_differs(&a, &memo)); /* nothing remembered yet */
+	signals_from_samples(&a, &memo, 100, &s);
+	assert_false(s.has_rates);
+	sample_memo_take(&memo, &a, 100);
+	assert_false(sample_differs(&a, &memo));
+
+	/* Each thing back-off looks at is seen: a field, its presence, the pressure total. */
+	b = a;
+	b.value[VSWAP_F_MEMORY_MAX] = 1 << 30; /* not kept in the memo, still in the digest */
+	assert_true(sample_differs(&b, &memo));
+	b = a;
+	sample_set(&b, VSWAP_F_ZSWAP, 0);
+	assert_true(sample_differs(&b, &memo));
+	b = a;
+	b.memory_pressure.some.total_us++;
+	assert_true(sample_differs(&b, &memo));
+	b = a;
+	b.memory_pressure.some.avg10 = 50; /* averages follow the total: not compared */
+	assert_false(sample_differs(&b, &memo));
+
+	/* Rates from the remembered counter, over the time between the samples. */
+	b = a;
+	b.value[VSWAP_F_ZSWPIN] = 1500;
+	signals_from_samples(&b, &memo, 105, &s);
+	assert_true(s.has_rates);
+	assert_true(fabs(s.zswpin_per_s - 100.0) < 1e-9);
+	b.value[VSWAP_F_ZSWPIN] = 10; /* a counter that went back: the cgroup was recreated */
+	signals_from_samples(&b, &memo, 105, &s);
+	assert_true(s.zswpin_per_s == 0);
+
+	/* Kept fields read back; absent or unkept ones do not. */
+	assert_true(sample_memo_get(&memo, VSWAP_F_MEMORY_CURRENT, &v));
+	assert_int_equal(v, 64 << 20);
+	assert_false(sample_memo_get(&memo, VSWAP_F_ZSWAP, &v));
+	assert_false(sample_memo_get(&memo, VSWAP_F_MEMORY_MAX, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -513,6 +571,7 @@ int main(void)
 	    cmocka_unit_test(test_sample_period),
 	    cmocka_unit_test(test_failed_action_not_recorded),
 	    cmocka_unit_test(test_degradations),
+	    cmocka_unit_test(test_sample_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
