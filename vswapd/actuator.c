@@ -6,6 +6,7 @@
 
 #include "cgroup.h"
 #include "knob.h"
+#include "parse.h"
 #include "util.h"
 
 static const char *const knobs[_ACTION_KIND_COUNT] = {
@@ -27,7 +28,16 @@ const char *actuator_knob(enum action_kind kind)
 	return kind < _ACTION_KIND_COUNT ? knobs[kind] : NULL;
 }
 
-/* Keep the knob's value before the first change (trailing newline dropped). */
+static void format_value(uint64_t v, char *buf, size_t len)
+{
+	if (v == UINT64_MAX)
+		snprintf(buf, len, "max");
+	else
+		snprintf(buf, len, "%" PRIu64, v);
+}
+
+/* Keep the knob's value before the first change: a knob that does not read back as "max"
+ * or a number is not changed (-EBADMSG). */
 static int save_original(const struct vswap_ctx *ctx, const char *cgroup, enum action_kind kind,
 			 struct knob_memory *mem)
 {
@@ -35,23 +45,17 @@ static int save_original(const struct vswap_ctx *ctx, const char *cgroup, enum a
 		if (restorable_kind[i] != kind || mem->saved[i])
 			continue;
 		_cleanup_free_ char *buf = NULL;
+		struct vswap_parse_error err;
 		size_t len;
 		int r = vswap_cgroup_read(ctx, cgroup, knobs[kind], &buf, &len);
 		if (r < 0)
 			return r;
-		snprintf(mem->value[i], sizeof(mem->value[i]), "%.*s",
-			 (int)(len && buf[len - 1] == '\n' ? len - 1 : len), buf);
+		r = vswap_parse_limit(buf, len, &mem->value[i], &err);
+		if (r < 0)
+			return r;
 		mem->saved[i] = true;
 	}
 	return 0;
-}
-
-static void format_value(const struct action *a, char *buf, size_t len)
-{
-	if (a->value == UINT64_MAX)
-		snprintf(buf, len, "max");
-	else
-		snprintf(buf, len, "%" PRIu64, a->value);
 }
 
 int actuator_apply(const struct vswap_ctx *ctx, const char *cgroup, const struct action *a,
@@ -64,7 +68,7 @@ int actuator_apply(const struct vswap_ctx *ctx, const char *cgroup, const struct
 	int r = save_original(ctx, cgroup, a->kind, mem);
 	if (r < 0)
 		return r;
-	format_value(a, value, sizeof(value));
+	format_value(a->value, value, sizeof(value));
 	r = vswap_knob_write(ctx, cgroup, knobs[a->kind], value);
 	if (r == -EAGAIN && (a->kind == ACTION_WRITEBACK || a->kind == ACTION_RECLAIM))
 		return 1;
@@ -79,9 +83,10 @@ int actuator_restore(const struct vswap_ctx *ctx, const char *cgroup, struct kno
 	for (size_t i = 0; i < _RESTORE_COUNT; i++) {
 		if (!mem->saved[i])
 			continue;
-		int r = dry_run ? 0
-				: vswap_knob_write(ctx, cgroup, knobs[restorable_kind[i]],
-						   mem->value[i]);
+		char value[32];
+		format_value(mem->value[i], value, sizeof(value));
+		int r =
+		    dry_run ? 0 : vswap_knob_write(ctx, cgroup, knobs[restorable_kind[i]], value);
 		if (r < 0 && ret == 0)
 			ret = r;
 		mem->saved[i] = false;

@@ -25,9 +25,11 @@ enum restorable {
 	_RESTORE_COUNT,
 };
 
+/* Each knob holds "max" or a number: kept as a number, UINT64_MAX for "max" (32 bytes, not
+ * the 99 of the text). */
 struct knob_memory {
 	bool saved[_RESTORE_COUNT];
-	char value[_RESTORE_COUNT][32];
+	uint64_t value[_RESTORE_COUNT];
 };
 
 /*

@@ -104,7 +104,7 @@ static struct json_object *managed_json(const struct managed *mc)
 	json_object_object_add(o, "sample_period_max_s", json_object_new_double(mc->period_max_s));
 	for (int k = 0; k < _ACTION_KIND_COUNT; k++)
 		json_object_object_add(acts, action_kind_name(k),
-				       json_object_new_uint64(mc->actions[k]));
+				       json_object_new_uint64(managed_actions(mc, k)));
 	json_object_object_add(o, "actions", acts);
 	return o;
 }
@@ -305,7 +305,8 @@ static struct json_object *cmd_manual(struct manager *m, struct json_object *req
 		return error_reply("\"bytes\": expected a positive integer%s",
 				   kind == ACTION_SET_VSWAP_MAX ? " or \"max\"" : "");
 	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
-	int r = actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, &mc->knobs);
+	struct knob_memory *knobs = managed_knobs(mc);
+	int r = knobs ? actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, knobs) : -ENOMEM;
 	log_action(&(struct log_action){.cgroup = mc->display,
 					.policy = mc->policy,
 					.action = action_kind_name(kind),
@@ -318,8 +319,7 @@ static struct json_object *cmd_manual(struct manager *m, struct json_object *req
 		return error_reply("%s: %s", actuator_knob(kind),
 				   vswap_knob_strerror(actuator_knob(kind), r));
 	}
-	mc->actions[kind]++;
-	mc->action_bytes[kind] += a.value == UINT64_MAX ? 0 : a.value;
+	managed_count_action(mc, &a);
 	if (kind == ACTION_SET_VSWAP_MAX)
 		mc->pinned_vswap_max = (struct vswap_opt_size){
 		    .set = true,

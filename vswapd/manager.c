@@ -89,7 +89,9 @@ static void act(struct managed *mc, const struct vswap_policy *p, const struct s
 
 	for (size_t i = 0; i < d->n_actions; i++) {
 		const struct action *a = &d->actions[i];
-		int r = actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, &mc->knobs);
+		struct knob_memory *knobs = managed_knobs(mc);
+		int r =
+		    knobs ? actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, knobs) : -ENOMEM;
 		results[i] = r < 0 ? r : 0;
 		done[i] = r >= 0 && !m->cfg.dry_run;
 		if (r == -ENOENT && vswap_cgroup_has(m->ctx, mc->path, "memory.current") <= 0) {
@@ -97,10 +99,9 @@ static void act(struct managed *mc, const struct vswap_policy *p, const struct s
 			manager_schedule_rescan(m);
 			continue;
 		}
-		if (done[i]) {
-			mc->actions[a->kind]++;
-			mc->action_bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
-		} else if (r < 0)
+		if (done[i])
+			managed_count_action(mc, a);
+		else if (r < 0)
 			mc->failures++;
 		log_action(&(struct log_action){.cgroup = mc->display,
 						.policy = p->name,
@@ -167,9 +168,39 @@ void manager_evaluate(struct managed *mc, const char *why)
 	schedule(mc, p);
 }
 
-static int on_timer(sd_event_source *s, uint64_t usec, void *userdata)
+/* Arm the sampling timer for the cgroup due first; off when none is. */
+static void sampling_arm(struct manager *m)
 {
-	manager_evaluate(userdata, "tick");
+	const struct due_entry *head = due_heap_peek(&m->due);
+
+	if (!m->sampling)
+		return;
+	if (!head) {
+		(void)sd_event_source_set_enabled(m->sampling, SD_EVENT_OFF);
+		return;
+	}
+	(void)sd_event_source_set_time(m->sampling, head->due_us);
+	(void)sd_event_source_set_enabled(m->sampling, SD_EVENT_ONESHOT);
+}
+
+static struct managed *managed_of_due(struct due_entry *e)
+{
+	return (struct managed *)((char *)e - offsetof(struct managed, due));
+}
+
+/* Sample every cgroup that is due; each evaluation queues the cgroup's next sample. */
+static int on_sampling(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct manager *m = userdata;
+	uint64_t now = 0;
+	struct due_entry *e;
+
+	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	while ((e = due_heap_peek(&m->due)) && e->due_us <= now) {
+		due_heap_remove(&m->due, e);
+		manager_evaluate(managed_of_due(e), "tick");
+	}
+	sampling_arm(m);
 	return 0;
 }
 
@@ -187,21 +218,17 @@ static void schedule(struct managed *mc, const struct vswap_policy *p)
 	schedule_in(mc, (uint64_t)(dmin(mc->period_s, due_s) * USEC_PER_SEC));
 }
 
+/* The cgroup's next sample, usec from now (at least 1: a sampling pass ends). */
 static void schedule_in(struct managed *mc, uint64_t usec)
 {
 	struct manager *m = mc->manager;
-	/* Let the loop coalesce timers within a tenth of the interval. */
-	uint64_t accuracy = usec / 10;
+	uint64_t now = 0;
 
-	if (mc->timer) {
-		(void)sd_event_source_set_time_relative(mc->timer, usec);
-		(void)sd_event_source_set_enabled(mc->timer, SD_EVENT_ONESHOT);
-		return;
-	}
-	int r = sd_event_add_time_relative(m->event, &mc->timer, CLOCK_MONOTONIC, usec, accuracy,
-					   on_timer, mc);
+	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &now);
+	int r = due_heap_set(&m->due, &mc->due, now + (usec ? usec : 1));
 	if (r < 0)
-		log_error_errno(r, "%s: cannot arm the sampling timer", mc->display);
+		log_error_errno(r, "%s: cannot schedule the next sample", mc->display);
+	sampling_arm(m);
 }
 
 static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -303,19 +330,32 @@ static struct managed *managed_free(struct managed *mc)
 	if (!mc)
 		return NULL;
 	sd_event_source_disable_unref(mc->psi_source);
-	sd_event_source_disable_unref(mc->timer);
+	due_heap_remove(&mc->manager->due, &mc->due);
 	closep(&mc->psi_fd);
 	engine_state_done(&mc->engine);
 	for (size_t i = 0; mc->explain && i < EXPLAIN_DEPTH; i++)
 		free(mc->explain[i]);
 	free(mc->explain);
-	free(mc->path);
+	free(mc->acts);
 	free(mc->display);
 	free(mc->policy);
 	free(mc->chosen_by);
 	free(mc->override);
 	free(mc);
 	return NULL;
+}
+
+struct knob_memory *managed_knobs(struct managed *mc)
+{
+	if (!mc->acts)
+		mc->acts = calloc(1, sizeof(*mc->acts));
+	return mc->acts ? &mc->acts->knobs : NULL;
+}
+
+void managed_count_action(struct managed *mc, const struct action *a)
+{
+	mc->acts->count[a->kind]++;
+	mc->acts->bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
 }
 
 static struct managed *managed_new(struct manager *m, const char *path,
@@ -327,10 +367,11 @@ static struct managed *managed_new(struct manager *m, const char *path,
 		return NULL;
 	mc->manager = m;
 	mc->psi_fd = -1;
-	mc->path = strdup(path);
+	due_entry_init(&mc->due);
 	mc->display = vswap_cgroup_display(path);
+	mc->path = mc->display ? mc->display + 1 : NULL;
 	mc->policy = strdup(p->name);
-	if (!mc->path || !mc->display || !mc->policy)
+	if (!mc->display || !mc->policy)
 		return managed_free(mc);
 	engine_state_init(&mc->engine);
 	arm_psi(mc, p);
@@ -407,7 +448,9 @@ static int scan_visit(const char *path, void *userdata)
 		p = vswap_policy_set_match(m->policies, display, unit_resolve, m, &by);
 	if (!p) {
 		if (mc) /* no policy any more: put the knobs back */
-			(void)actuator_restore(m->ctx, mc->path, &mc->knobs, m->cfg.dry_run);
+			if (mc->acts)
+				(void)actuator_restore(m->ctx, mc->path, &mc->acts->knobs,
+						       m->cfg.dry_run);
 		managed_free(mc);
 		return 0;
 	}
@@ -419,7 +462,7 @@ static int scan_visit(const char *path, void *userdata)
 		return -ENOMEM;
 	free(mc->chosen_by);
 	mc->chosen_by = strdup(mc->override ? "override" : by ? by->source : p->source);
-	if (!mc->timer)
+	if (mc->due.idx == DUE_NOT_QUEUED)
 		schedule_in(mc, 0); /* newly managed: a first look right away */
 	return scan_push(sc, mc);
 }
@@ -725,6 +768,12 @@ static int setup(struct manager *m)
 	(void)sd_event_set_watchdog(m->event, true);
 	if ((r = setup_signals(m)) < 0 || (r = setup_inotify(m)) < 0)
 		return log_error_errno(r, "cannot set up signals and inotify");
+	/* Armed by sampling_arm(); accuracy 0: sd-event's default, 250 ms, to coalesce wake-ups. */
+	r = sd_event_add_time(m->event, &m->sampling, CLOCK_MONOTONIC, UINT64_MAX, 0, on_sampling,
+			      m);
+	if (r < 0)
+		return log_error_errno(r, "cannot create the sampling timer");
+	(void)sd_event_source_set_enabled(m->sampling, SD_EVENT_OFF);
 	unit_setup(m);
 	r = control_new(m, &m->control);
 	if (r < 0)
@@ -783,6 +832,8 @@ struct manager *manager_free(struct manager *m)
 	sd_event_source_disable_unref(m->rescan_timer);
 	sd_event_source_disable_unref(m->reload_timer);
 	sd_event_source_disable_unref(m->metrics_timer);
+	sd_event_source_disable_unref(m->sampling);
+	due_heap_done(&m->due);
 	closep(&m->inotify_fd);
 	free(m->config_wd);
 	sd_event_unref(m->event);

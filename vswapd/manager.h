@@ -16,6 +16,7 @@
 #include "caps.h"
 #include "config.h"
 #include "context.h"
+#include "dueheap.h"
 #include "engine.h"
 #include "policyset.h"
 #include "sample.h"
@@ -23,26 +24,31 @@
 
 #define EXPLAIN_DEPTH 8
 
+/* What acting on a cgroup leaves: most managed cgroups are never acted on. */
+struct managed_acts {
+	uint64_t count[_ACTION_KIND_COUNT]; /* actions done, by kind */
+	uint64_t bytes[_ACTION_KIND_COUNT]; /* bytes those actions named */
+	struct knob_memory knobs;	    /* knobs as they were before the first change */
+};
+
 struct managed {
-	char *path;	 /* relative to the cgroup2 mount */
-	char *display;	 /* "/"-prefixed */
-	char *policy;	 /* name of the policy in force */
-	char *chosen_by; /* why: the attachment file, the policy file (its match), "override" */
-	char *override;	 /* runtime override (control socket), NULL: none */
+	char *display;	  /* "/"-prefixed */
+	const char *path; /* relative to the cgroup2 mount: display + 1 */
+	char *policy;	  /* name of the policy in force */
+	char *chosen_by;  /* why: the attachment file, the policy file (its match), "override" */
+	char *override;	  /* runtime override (control socket), NULL: none */
 	/* vswap.max set by hand (control socket set-max): beats the policy's until the next
 	 * reload or clear-override, so the engine does not undo it on its next tick. */
 	struct vswap_opt_size pinned_vswap_max;
 	struct engine_state engine;
-	struct knob_memory knobs;
-	struct sample_memo memo; /* the last sample, as far as the next one needs it */
-	unsigned quiet_rounds;	 /* samples in a row with nothing new: the timer backs off */
+	struct managed_acts *acts; /* allocated with the first action; NULL: none yet */
+	struct sample_memo memo;   /* the last sample, as far as the next one needs it */
+	unsigned quiet_rounds;	   /* samples in a row with nothing new: the timer backs off */
 	double period_s;     /* seconds: the timer's period as last set by schedule(), 0 before */
 	double period_max_s; /* seconds: the period it backs off to (shown by the control socket) */
 	int psi_fd;
 	sd_event_source *psi_source;
-	sd_event_source *timer;
-	uint64_t actions[_ACTION_KIND_COUNT];	   /* done, by kind */
-	uint64_t action_bytes[_ACTION_KIND_COUNT]; /* bytes those actions named */
+	struct due_entry due; /* the next sample, in manager.due */
 	uint64_t failures;
 	uint64_t samples;
 	uint64_t psi_events;
@@ -65,6 +71,8 @@ struct manager {
 	struct managed **managed; /* sorted by path */
 	int inotify_fd;
 	sd_event_source *inotify_source;
+	sd_event_source *sampling; /* one timer for every managed cgroup, armed at due's head */
+	struct due_heap due;
 	sd_event_source *rescan_timer;
 	sd_event_source *reload_timer;
 	sd_event_source *metrics_timer;
@@ -77,6 +85,22 @@ struct manager {
 	char *last_reload_error; /* NULL when the last reload worked */
 	struct control *control;
 };
+
+/* Where an action on mc keeps the knobs it changes (allocated on first use); NULL: ENOMEM. */
+struct knob_memory *managed_knobs(struct managed *mc);
+
+/* Count an action done on mc (after managed_knobs() succeeded for it). */
+void managed_count_action(struct managed *mc, const struct action *a);
+
+static inline uint64_t managed_actions(const struct managed *mc, enum action_kind k)
+{
+	return mc->acts ? mc->acts->count[k] : 0;
+}
+
+static inline uint64_t managed_action_bytes(const struct managed *mc, enum action_kind k)
+{
+	return mc->acts ? mc->acts->bytes[k] : 0;
+}
 
 int manager_new(const struct config *cfg, struct manager **ret);
 struct manager *manager_free(struct manager *m);

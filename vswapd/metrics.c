@@ -69,16 +69,17 @@ static void action_counters(FILE *f, const struct manager *m)
 	family(f, "vswapd_actions", "counter", "Actions carried out, by cgroup and kind");
 	for (size_t i = 0; i < m->n_managed; i++)
 		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (m->managed[i]->actions[k])
+			if (managed_actions(m->managed[i], k))
 				cgroup_metric(f, "vswapd_actions_total", m->managed[i]->display,
-					      action_kind_name(k), m->managed[i]->actions[k]);
+					      action_kind_name(k),
+					      managed_actions(m->managed[i], k));
 	family(f, "vswapd_action_bytes", "counter", "Bytes named by the actions carried out");
 	for (size_t i = 0; i < m->n_managed; i++)
 		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (m->managed[i]->actions[k])
+			if (managed_actions(m->managed[i], k))
 				cgroup_metric(f, "vswapd_action_bytes_total",
 					      m->managed[i]->display, action_kind_name(k),
-					      m->managed[i]->action_bytes[k]);
+					      managed_action_bytes(m->managed[i], k));
 }
 
 char *metrics_render(const struct manager *m)

@@ -206,7 +206,7 @@ static void snapshot_take(struct snapshot *s)
 		s->mc[i].samples = mc->samples;
 		s->mc[i].failures = mc->failures;
 		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			s->mc[i].actions += mc->actions[k];
+			s->mc[i].actions += managed_actions(mc, k);
 	}
 }
 
@@ -217,7 +217,8 @@ static void reset(void)
 		struct managed *mc = manager->managed[i];
 		mc->override = mfree(mc->override);
 		mc->pinned_vswap_max.set = false;
-		(void)actuator_restore(manager->ctx, mc->path, &mc->knobs, false);
+		if (mc->acts)
+			(void)actuator_restore(manager->ctx, mc->path, &mc->acts->knobs, false);
 	}
 }
 
