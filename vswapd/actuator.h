@@ -34,7 +34,8 @@ struct knob_memory {
 
 /*
  * Apply one action to a cgroup (relative path). In dry-run mode nothing is written and 0 is
- * returned. -EAGAIN from a trigger (the kernel did less than asked) counts as done: returns
+ * returned (mem may then be NULL). -EAGAIN from a trigger (the kernel did less than asked) counts
+ * as done: returns
  * 1. Otherwise 0 or the write's -errno.
  */
 int actuator_apply(const struct vswap_ctx *ctx, const char *cgroup, const struct action *a,

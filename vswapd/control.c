@@ -122,12 +122,14 @@ static int managed_list_to_json(struct json_object *list, struct printbuf *pb, i
 		return -1;
 	for (size_t i = 0; i < m->n_managed; i++) {
 		struct json_object *o = managed_json(m->managed[i]);
-		size_t len;
-		const char *text = o ? json_object_to_json_string_length(o, flags, &len) : NULL;
-		int r = text && (i == 0 || printbuf_strappend(pb, ",") >= 0)
-			    ? printbuf_memappend(pb, text, (int)len)
-			    : -1;
+		const char *text = NULL;
+		size_t len = 0;
+		int r = -1;
 
+		if (o)
+			text = json_object_to_json_string_length(o, flags, &len);
+		if (text && (i == 0 || printbuf_strappend(pb, ",") >= 0))
+			r = printbuf_memappend(pb, text, (int)len);
 		json_object_put(o);
 		if (r < 0)
 			return -1;
@@ -305,8 +307,10 @@ static struct json_object *cmd_manual(struct manager *m, struct json_object *req
 		return error_reply("\"bytes\": expected a positive integer%s",
 				   kind == ACTION_SET_VSWAP_MAX ? " or \"max\"" : "");
 	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
-	struct knob_memory *knobs = managed_knobs(mc);
-	int r = knobs ? actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, knobs) : -ENOMEM;
+	struct knob_memory *knobs = m->cfg.dry_run ? NULL : managed_knobs(mc);
+	int r = m->cfg.dry_run || knobs
+		    ? actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, knobs)
+		    : -ENOMEM;
 	log_action(&(struct log_action){.cgroup = mc->display,
 					.policy = mc->policy,
 					.action = action_kind_name(kind),

@@ -39,5 +39,9 @@ int control_parse_request(const char *buf, size_t len, struct json_object **ret_
  */
 struct json_object *control_request(struct manager *m, const char *buf, size_t len, uid_t peer_uid);
 
-/* A reply as sent, without its newline: one line of JSON, owned by @reply. NULL: no memory. */
+/*
+ * A reply as sent, without its newline: one line of JSON, owned by @reply. NULL: no memory.
+ * A status reply's "managed" list is written from the manager's cgroups at this call and is
+ * empty until then: call it in the same turn of the event loop as the request.
+ */
 const char *control_reply_text(struct json_object *reply);

@@ -89,9 +89,11 @@ static void act(struct managed *mc, const struct vswap_policy *p, const struct s
 
 	for (size_t i = 0; i < d->n_actions; i++) {
 		const struct action *a = &d->actions[i];
-		struct knob_memory *knobs = managed_knobs(mc);
-		int r =
-		    knobs ? actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, knobs) : -ENOMEM;
+		/* A dry run writes nothing, so it keeps nothing: no memory for the knobs. */
+		struct knob_memory *knobs = m->cfg.dry_run ? NULL : managed_knobs(mc);
+		int r = m->cfg.dry_run || knobs
+			    ? actuator_apply(m->ctx, mc->path, a, m->cfg.dry_run, knobs)
+			    : -ENOMEM;
 		results[i] = r < 0 ? r : 0;
 		done[i] = r >= 0 && !m->cfg.dry_run;
 		if (r == -ENOENT && vswap_cgroup_has(m->ctx, mc->path, "memory.current") <= 0) {
@@ -188,7 +190,14 @@ static struct managed *managed_of_due(struct due_entry *e)
 	return (struct managed *)((char *)e - offsetof(struct managed, due));
 }
 
-/* Sample every cgroup that is due; each evaluation queues the cgroup's next sample. */
+/*
+ * Sample the cgroups that are due, SAMPLING_BATCH at most: a burst (every cgroup after a
+ * reload) then spans several turns of the loop, each with a fresh clock, and PSI events, the
+ * control socket, signals and the watchdog get their turns in between, as with one timer
+ * per cgroup. Each evaluation queues the cgroup's next sample.
+ */
+#define SAMPLING_BATCH 32
+
 static int on_sampling(sd_event_source *s, uint64_t usec, void *userdata)
 {
 	struct manager *m = userdata;
@@ -196,10 +205,13 @@ static int on_sampling(sd_event_source *s, uint64_t usec, void *userdata)
 	struct due_entry *e;
 
 	(void)sd_event_now(m->event, CLOCK_MONOTONIC, &now);
-	while ((e = due_heap_peek(&m->due)) && e->due_us <= now) {
+	m->sampling_pass = true;
+	for (int n = 0; n < SAMPLING_BATCH && (e = due_heap_peek(&m->due)) && e->due_us <= now;
+	     n++) {
 		due_heap_remove(&m->due, e);
 		manager_evaluate(managed_of_due(e), "tick");
 	}
+	m->sampling_pass = false;
 	sampling_arm(m);
 	return 0;
 }
@@ -228,7 +240,8 @@ static void schedule_in(struct managed *mc, uint64_t usec)
 	int r = due_heap_set(&m->due, &mc->due, now + (usec ? usec : 1));
 	if (r < 0)
 		log_error_errno(r, "%s: cannot schedule the next sample", mc->display);
-	sampling_arm(m);
+	if (!m->sampling_pass) /* else on_sampling() arms the timer once, at the end */
+		sampling_arm(m);
 }
 
 static int on_psi(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -345,17 +358,28 @@ static struct managed *managed_free(struct managed *mc)
 	return NULL;
 }
 
-struct knob_memory *managed_knobs(struct managed *mc)
+static struct managed_acts *managed_acts(struct managed *mc)
 {
 	if (!mc->acts)
 		mc->acts = calloc(1, sizeof(*mc->acts));
-	return mc->acts ? &mc->acts->knobs : NULL;
+	return mc->acts;
+}
+
+struct knob_memory *managed_knobs(struct managed *mc)
+{
+	struct managed_acts *acts = managed_acts(mc);
+
+	return acts ? &acts->knobs : NULL;
 }
 
 void managed_count_action(struct managed *mc, const struct action *a)
 {
-	mc->acts->count[a->kind]++;
-	mc->acts->bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
+	struct managed_acts *acts = managed_acts(mc);
+
+	if (!acts)
+		return;
+	acts->count[a->kind]++;
+	acts->bytes[a->kind] += a->value == UINT64_MAX ? 0 : a->value;
 }
 
 static struct managed *managed_new(struct manager *m, const char *path,
@@ -447,10 +471,8 @@ static int scan_visit(const char *path, void *userdata)
 	if (!p)
 		p = vswap_policy_set_match(m->policies, display, unit_resolve, m, &by);
 	if (!p) {
-		if (mc) /* no policy any more: put the knobs back */
-			if (mc->acts)
-				(void)actuator_restore(m->ctx, mc->path, &mc->acts->knobs,
-						       m->cfg.dry_run);
+		if (mc && mc->acts) /* no policy any more: put the knobs back */
+			(void)actuator_restore(m->ctx, mc->path, &mc->acts->knobs, m->cfg.dry_run);
 		managed_free(mc);
 		return 0;
 	}
@@ -478,8 +500,10 @@ int manager_rescan(struct manager *m)
 		struct managed *old = m->managed[i];
 		if (!old)
 			continue;
-		/* Not seen: it vanished. Unless the walk failed part-way: then keep it. */
-		if (r == 0)
+		/* Not seen: it vanished. Unless the walk failed part-way: then keep it, if its
+		 * policy is still loaded (a reload may have dropped it); the next rescan that
+		 * works sees it again as it is then. */
+		if (r == 0 || !policy_of(old))
 			managed_free(old);
 		else
 			(void)scan_push(&sc, old);

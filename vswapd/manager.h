@@ -73,6 +73,7 @@ struct manager {
 	sd_event_source *inotify_source;
 	sd_event_source *sampling; /* one timer for every managed cgroup, armed at due's head */
 	struct due_heap due;
+	bool sampling_pass; /* on_sampling() is evaluating: it arms the timer when done */
 	sd_event_source *rescan_timer;
 	sd_event_source *reload_timer;
 	sd_event_source *metrics_timer;
@@ -89,7 +90,7 @@ struct manager {
 /* Where an action on mc keeps the knobs it changes (allocated on first use); NULL: ENOMEM. */
 struct knob_memory *managed_knobs(struct managed *mc);
 
-/* Count an action done on mc (after managed_knobs() succeeded for it). */
+/* Count an action done on mc (allocating its action state; not counted without memory). */
 void managed_count_action(struct managed *mc, const struct action *a);
 
 static inline uint64_t managed_actions(const struct managed *mc, enum action_kind k)

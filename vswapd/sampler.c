@@ -47,11 +47,11 @@ void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, do
 		}
 }
 
-bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret)
+bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret_value)
 {
 	for (size_t i = 0; i < SAMPLE_MEMO_FIELDS; i++)
 		if (memo_fields[i] == f && memo->set && (memo->present & (1u << i))) {
-			*ret = memo->value[i];
+			*ret_value = memo->value[i];
 			return true;
 		}
 	return false;

@@ -22,7 +22,7 @@ struct sample_memo {
 };
 
 /* A remembered field: false when it was absent, or is not one the memo keeps. */
-bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret);
+bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret_value);
 
 void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t);
 
