@@ -203,8 +203,8 @@ static double tick_pass(struct bench *b, int reps)
 			}
 			signals_from_samples(&cur, &b->last[c], b->now_s, &s);
 			engine_decide(b->policy, &b->caps, &s, &b->state[c], &d);
-			b->quiet[c] = !sample_differs(&cur, &b->last[c]) && d.n_actions == 0;
-			sample_memo_take(&b->last[c], &cur, b->now_s);
+			b->quiet[c] =
+			    !sample_memo_take(&b->last[c], &cur, b->now_s) && d.n_actions == 0;
 		}
 	return (cpu_now_ns() - t0) / ((double)reps * b->n);
 }

@@ -164,9 +164,8 @@ void manager_evaluate(struct managed *mc, const char *why)
 	signals_from_samples(&cur, &mc->memo, now, &s);
 	engine_decide(p, &m->caps, &s, &mc->engine, &d);
 	act(mc, p, &s, &d, why);
-	bool quiet = !sample_differs(&cur, &mc->memo) && d.n_actions == 0;
+	bool quiet = !sample_memo_take(&mc->memo, &cur, now) && d.n_actions == 0;
 	mc->quiet_rounds = quiet ? mc->quiet_rounds + 1 : 0;
-	sample_memo_take(&mc->memo, &cur, now);
 	schedule(mc, p);
 }
 

@@ -37,14 +37,18 @@ static const enum vswap_field memo_fields[SAMPLE_MEMO_FIELDS] = {
     VSWAP_F_ZSWAPPED, VSWAP_F_SWAP_CURRENT,   VSWAP_F_VSWAP_CURRENT,
 };
 
-void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t)
+bool sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t)
 {
-	*memo = (struct sample_memo){.set = true, .t = t, .digest = sample_digest(s)};
+	uint64_t digest = sample_digest(s);
+	bool changed = !memo->set || digest != memo->digest;
+
+	*memo = (struct sample_memo){.set = true, .t = t, .digest = digest};
 	for (size_t i = 0; i < SAMPLE_MEMO_FIELDS; i++)
 		if (vswap_sample_has(s, memo_fields[i])) {
 			memo->present |= 1u << i;
 			memo->value[i] = s->value[memo_fields[i]];
 		}
+	return changed;
 }
 
 bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret_value)
@@ -93,11 +97,6 @@ void signals_from_samples(const struct vswap_sample *cur, const struct sample_me
 		ret->has_rates = true;
 		ret->zswpin_per_s = rate(cur, prev, VSWAP_F_ZSWPIN, dt_s);
 	}
-}
-
-bool sample_differs(const struct vswap_sample *s, const struct sample_memo *prev)
-{
-	return !prev->set || sample_digest(s) != prev->digest;
 }
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v)

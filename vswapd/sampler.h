@@ -24,7 +24,12 @@ struct sample_memo {
 /* A remembered field: false when it was absent, or is not one the memo keeps. */
 bool sample_memo_get(const struct sample_memo *memo, enum vswap_field f, uint64_t *ret_value);
 
-void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t);
+/*
+ * Remember sample s, taken at t. Returns whether it differs from the sample remembered before
+ * in its fields or its memory pressure total (used to back off): true when there was none.
+ * Compares digests: a collision, 2^-64 per sample, costs one step of back-off.
+ */
+bool sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t);
 
 /*
  * Fill signals from the current sample taken at now_s and, when prev is set, the one before
@@ -33,13 +38,6 @@ void sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, do
  */
 void signals_from_samples(const struct vswap_sample *cur, const struct sample_memo *prev,
 			  double now_s, struct signals *ret);
-
-/*
- * Whether a sample differs from the remembered one in its fields or its memory pressure
- * total (used to back off). Compares digests: a collision, 2^-64 per sample, costs one step
- * of back-off.
- */
-bool sample_differs(const struct vswap_sample *s, const struct sample_memo *prev);
 
 /* The signals as a JSON object (explain's "inputs"); keys carry units. */
 struct json_object;

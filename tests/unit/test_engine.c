@@ -505,6 +505,14 @@ static void sample_set(struct vswap_sample *s, enum vswap_field f, uint64_t v)
 	s->present |= 1u << f;
 }
 
+/* Whether the memo would see s as changed, leaving the memo as it is. */
+static bool sample_differs(const struct vswap_sample *s, const struct sample_memo *memo)
+{
+	struct sample_memo copy = *memo;
+
+	return sample_memo_take(&copy, s, 0);
+}
+
 /* The memo stands in for the last sample: back-off, rates and metrics all read it. */
 static void test_sample_memo(void **state)
 {
@@ -521,7 +529,7 @@ static void test_sample_memo(void **state)
 	assert_true(sample_differs(&a, &memo)); /* nothing remembered yet */
 	signals_from_samples(&a, &memo, 100, &s);
 	assert_false(s.has_rates);
-	sample_memo_take(&memo, &a, 100);
+	assert_true(sample_memo_take(&memo, &a, 100)); /* the first: changed */
 	assert_false(sample_differs(&a, &memo));
 
 	/* Each thing back-off looks at is seen: a field, its presence, the pressure total. */
