@@ -2,7 +2,9 @@
 # Runs in the guest of tests/systemd/run (Debian 12, systemd as PID 1, patched kernel) as
 # vswap-guest-run.service, with TESTDIR (the read-only test disk: vswap-tools.deb, memhog,
 # vswapd.service.source) and OUT (saved to the host). One line per check in OUT/results.txt.
-# Exit: 0 all checks passed, 1 some failed, 77 the kernel lacks what the test needs.
+# Exit: 0 all checks passed, 1 some failed, 77 the kernel lacks what the test needs (only
+# for a kernel given with tests/systemd/run --kernel: on the harness's own kernel, which has
+# them by construction, TESTDIR/require-features exists and a missing feature fails).
 # Checks named in known-failures.txt (on the test disk) report XFAIL / XPASS instead of
 # FAIL / PASS and do not fail the run; every other failure does.
 set -u
@@ -93,9 +95,16 @@ seconds() {
 # --- what the kernel must offer -----------------------------------------------------------
 log "kernel $(uname -r), $(systemctl --version | head -n 1), PID 1 $(cat /proc/1/comm)"
 [ "$(cat /proc/1/comm)" = systemd ] || fatal "PID 1 is $(cat /proc/1/comm), not systemd"
+# lacking FEATURE: skip, or fail on a kernel that must have it (a broken series or config)
+lacking() {
+	if [ -e "$TESTDIR/require-features" ]; then
+		fatal "$* ($(cat "$TESTDIR/require-features"))"
+	fi
+	skip "$*"
+}
 [ -e /sys/fs/cgroup/system.slice/memory.vswap.max ] ||
-	skip "no memory.vswap.max: this kernel lacks the vswap series"
-[ -e /proc/sys/kernel/seccomp/actions_avail ] || skip "no seccomp filters: SystemCallFilter= cannot work"
+	lacking "no memory.vswap.max: this kernel lacks the vswap series"
+[ -e /proc/sys/kernel/seccomp/actions_avail ] || lacking "no seccomp filters: SystemCallFilter= cannot work"
 [ "$(wc -l </proc/swaps)" -gt 1 ] || fatal "no swap device active"
 systemctl is-system-running >"$OUT/system-state.txt" 2>&1
 systemctl --failed --no-legend >>"$OUT/system-state.txt" 2>&1
