@@ -1,11 +1,14 @@
 # shellcheck shell=sh
 # Guest scenario for tests/vm/run: one boot of the kernel/tests matrix (boots.txt).
-#   vswap.sh BOOT        (needs /bin/test_vswap and /bin/boot-setup.sh, passed with --file)
+#   vswap.sh BOOT [TEST...]   (needs /bin/test_vswap and /bin/boot-setup.sh, via --file)
+# With TESTS, the default boot runs only those (kernel/mutate tries a mutant's expected
+# killer alone first).
 # Each step runs /bin/test_vswap on some of its tests: TAP to $OUT/STEP.tap, exit code to
 # $OUT/STEP.rc. The host compares them with kernel/tests/expected/BOOT.txt
 # (tests/vm/kselftest-verdict). Exit 0 if every step ran, 1 if the boot could not be set up.
 set -u
 boot=${1:-default}
+[ $# -gt 0 ] && shift
 bin=/bin/test_vswap
 if [ ! -x "$bin" ]; then
 	echo "vswap.sh: $bin missing (pass --file test_vswap:/bin/test_vswap to tests/vm/run)"
@@ -30,7 +33,7 @@ BOOT=$boot
 . /bin/boot-setup.sh
 case "$boot" in
 default)
-	step test_vswap
+	step test_vswap "$@"
 	;;
 zswap_off)
 	# zswap was never enabled: its lists do not exist yet
