@@ -412,6 +412,17 @@ void engine_update(struct engine_state *st, const struct decision *d, const bool
 		st->offload_ramp = (unsigned)d->offload_ramp;
 }
 
+void engine_manual_decision(const struct engine_state *st, const struct action *a,
+			    struct decision *ret)
+{
+	*ret = (struct decision){
+	    .writeback_wanted = st->writeback_active,
+	    .offload_ramp = -1,
+	    .n_actions = 1,
+	    .actions = {*a},
+	};
+}
+
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
 			   char (*notes)[192], size_t max_notes)
 {
