@@ -63,8 +63,9 @@ static int parse_setting(char *line, unsigned lineno, char *start, struct vswap_
 	if (dst == &a->target && a->kind != VSWAP_ATTACH_CGROUP)
 		return fail(err, lineno, (unsigned)(key - start) + 1, key,
 			    "Cgroup= belongs in attach.d files; a unit's drop-in is for its unit");
-	if (dst == &a->policy && *value && (strchr(value, '/') || value[0] == '.'))
-		return fail(err, lineno, column, key, "\"%s\" is not a policy name", value);
+	if (dst == &a->policy && *value && !vswap_policy_name_valid(value))
+		return fail(err, lineno, column, key, "not a policy name (%s)",
+			    VSWAP_POLICY_NAME_RULE);
 	if (dst == &a->target && !vswap_cgroup_path_valid(value))
 		return fail(err, lineno, column, key,
 			    "\"%s\" is not a cgroup path (\"/a/b\", no \"..\")", value);

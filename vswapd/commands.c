@@ -38,11 +38,13 @@ static struct json_object *managed_json(const struct daemon_state *st, const str
 			       json_object_new_string(managed_chosen_by(mc, st->policies)));
 	json_object_object_add(o, "override",
 			       mc->override ? json_object_new_string(mc->override) : NULL);
-	json_object_object_add(o, "vswap_max_pinned_bytes",
-			       !mc->pinned_vswap_max.set ? NULL
-			       : mc->pinned_vswap_max.size.kind == VSWAP_SIZE_MAX
-				   ? json_object_new_string("max")
-				   : json_object_new_uint64(mc->pinned_vswap_max.size.bytes));
+	bool pinned = mc->pinned_vswap_max.set;
+	bool unlimited = pinned && mc->pinned_vswap_max.size.kind == VSWAP_SIZE_MAX;
+	json_object_object_add(
+	    o, "vswap_max_pinned_bytes",
+	    pinned && !unlimited ? json_object_new_uint64(mc->pinned_vswap_max.size.bytes) : NULL);
+	json_object_object_add(o, "vswap_max_pinned_unlimited",
+			       pinned ? json_object_new_boolean(unlimited) : NULL);
 	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
 	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->sched.psi_events));
 	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
@@ -272,7 +274,13 @@ static struct json_object *cmd_manual(struct commands *c, struct json_object *re
 					     vswap_knob_strerror(actuator_knob(kind), r));
 	if (kind == ACTION_SET_VSWAP_MAX)
 		managed_pin_vswap_max(mc, a.value);
-	return vswap_reply_new_ok();
+	struct json_object *o = vswap_reply_new_ok();
+	/* What became of it: a dry run writes nothing; a writeback may free less than asked. */
+	json_object_object_add(o, "result",
+			       json_object_new_string(st->conf.dry_run ? "dry_run"
+						      : r == 1	       ? "partial"
+								       : "done"));
+	return o;
 }
 
 static struct json_object *cmd_writeback(struct commands *c, struct json_object *req)

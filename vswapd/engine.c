@@ -22,9 +22,9 @@
 #define PAGE_BYTES	4096u
 
 static const char *const action_names[_ACTION_KIND_COUNT] = {
-    [ACTION_SET_VSWAP_MAX] = "set-vswap-max",
-    [ACTION_SET_ZSWAP_MAX] = "set-zswap-max",
-    [ACTION_SET_ZSWAP_WRITEBACK] = "set-zswap-writeback",
+    [ACTION_SET_VSWAP_MAX] = "set_vswap_max",
+    [ACTION_SET_ZSWAP_MAX] = "set_zswap_max",
+    [ACTION_SET_ZSWAP_WRITEBACK] = "set_zswap_writeback",
     [ACTION_WRITEBACK] = "writeback",
     [ACTION_RECLAIM] = "reclaim",
 };

@@ -113,7 +113,7 @@ void engine_manual_decision(const struct engine_state *st, const struct action *
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
 			   char (*notes)[192], size_t max_notes);
 
-/* "set-vswap-max", "writeback", ...: stable names for logs, JSON and metrics. */
+/* "set_vswap_max", "writeback", ...: stable names for logs, JSON and metrics. */
 const char *action_kind_name(enum action_kind kind);
 
 /*

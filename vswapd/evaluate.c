@@ -9,9 +9,9 @@
 
 /* The decision as explain shows it: inputs (NULL for an action asked for by hand), actions
  * with their results, notes. */
-static char *explain_text(const struct managed *mc, const char *policy, const struct signals *s,
-			  const struct decision *d, const int *results, double now_s,
-			  const char *why)
+static char *explain_text(const struct evaluate_env *env, const char *policy,
+			  const struct signals *s, const struct decision *d, const int *results,
+			  double now_s, const char *why)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *acts = json_object_new_array();
@@ -27,9 +27,13 @@ static char *explain_text(const struct managed *mc, const char *policy, const st
 		    a, "action", json_object_new_string(action_kind_name(d->actions[i].kind)));
 		json_object_object_add(a, "value", json_object_new_uint64(d->actions[i].value));
 		json_object_object_add(a, "reason", json_object_new_string(d->actions[i].reason));
-		json_object_object_add(
-		    a, "result",
-		    json_object_new_string(results[i] < 0 ? strerror(-results[i]) : "ok"));
+		/* A dry run says what it would have done, never that it did it. */
+		json_object_object_add(a, "result",
+				       json_object_new_string(env->dry_run ? "dry_run"
+							      : results[i] < 0
+								  ? strerror(-results[i])
+							      : results[i] == 1 ? "partial"
+										: "ok"));
 		json_object_array_add(acts, a);
 	}
 	for (size_t i = 0; i < d->n_notes; i++)
@@ -93,7 +97,7 @@ static int act(const struct evaluate_env *env, struct managed *mc, const struct 
 	log_notes(mc, d, now_s);
 	engine_update(&mc->engine, d, done, now_s);
 	if (d->n_actions || d->n_notes)
-		managed_explain_push(mc, explain_text(mc, p->name, s, d, results, now_s, why));
+		managed_explain_push(mc, explain_text(env, p->name, s, d, results, now_s, why));
 	return gone ? -ENOENT : 0;
 }
 
