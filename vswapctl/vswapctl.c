@@ -266,35 +266,35 @@ enum {
 	OPT_ITERATIONS,
 };
 
+/* The options that only switch something on: where it lands, and its bit. */
+static const struct {
+	int opt;
+	size_t offset; /* of the bool in struct vswapctl_options */
+	unsigned bit;  /* OPT_F_*, 0: every verb takes it */
+} switches[] = {
+    {OPT_JSON, offsetof(struct vswapctl_options, json), 0},
+    {OPT_RUNTIME, offsetof(struct vswapctl_options, runtime), OPT_F_RUNTIME},
+    {OPT_NO_RELOAD, offsetof(struct vswapctl_options, no_reload), OPT_F_NO_RELOAD},
+    {OPT_NO_LEGEND, offsetof(struct vswapctl_options, no_legend), OPT_F_NO_LEGEND},
+    {OPT_FORCE, offsetof(struct vswapctl_options, force), OPT_F_FORCE},
+};
+
 /* One option into opts: 0, 1 for --version (done), or -EINVAL. */
 static int parse_option(int c, struct vswapctl_options *opts, bool *help)
 {
+	for (size_t i = 0; i < ELEMENTSOF(switches); i++)
+		if (switches[i].opt == c) {
+			*(bool *)((char *)opts + switches[i].offset) = true;
+			opts->given |= switches[i].bit;
+			return 0;
+		}
 	switch (c) {
 	case OPT_ROOT:
 		opts->root = optarg;
 		return 0;
-	case OPT_JSON:
-		opts->json = true;
-		return 0;
 	case OPT_UNIT:
 		opts->unit = optarg;
 		opts->given |= OPT_F_UNIT;
-		return 0;
-	case OPT_RUNTIME:
-		opts->runtime = true;
-		opts->given |= OPT_F_RUNTIME;
-		return 0;
-	case OPT_NO_RELOAD:
-		opts->no_reload = true;
-		opts->given |= OPT_F_NO_RELOAD;
-		return 0;
-	case OPT_NO_LEGEND:
-		opts->no_legend = true;
-		opts->given |= OPT_F_NO_LEGEND;
-		return 0;
-	case OPT_FORCE:
-		opts->force = true;
-		opts->given |= OPT_F_FORCE;
 		return 0;
 	case OPT_INTERVAL:
 		opts->given |= OPT_F_INTERVAL;
