@@ -6,6 +6,7 @@
 #include <stdarg.h>
 
 #include "size.h"
+#include "text.h"
 #include "util.h"
 
 #define PRINT_MAX_DEPTH 16
@@ -20,52 +21,6 @@ static struct {
 } out = {.f = NULL};
 
 /* --- strings safe for each output ----------------------------------------------------------- */
-
-/* Length of the valid UTF-8 sequence at s, 0 when it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-	size_t n = s[0] < 0x80		   ? 1
-		   : (s[0] & 0xe0) == 0xc0 ? 2
-		   : (s[0] & 0xf0) == 0xe0 ? 3
-		   : (s[0] & 0xf8) == 0xf0 ? 4
-					   : 0;
-	uint32_t cp = n == 1 ? s[0] : n == 2 ? s[0] & 0x1f : n == 3 ? s[0] & 0x0f : s[0] & 0x07;
-
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	/* No overlong forms, no surrogates, nothing past U+10FFFF. */
-	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
-/* s with every invalid byte replaced by U+FFFD; NULL out of memory. */
-static char *utf8_valid(const char *s)
-{
-	size_t len = strlen(s);
-	char *d = malloc(len * 3 + 1), *p = d;
-
-	if (!d)
-		return NULL;
-	for (const unsigned char *u = (const unsigned char *)s; *u;) {
-		size_t n = utf8_len(u);
-		if (n) {
-			memcpy(p, u, n);
-			p += n;
-			u += n;
-		} else {
-			memcpy(p, "\xef\xbf\xbd", 3);
-			p += 3;
-			u++;
-		}
-	}
-	*p = '\0';
-	return d;
-}
 
 const char *print_safe(const char *s, char *buf, size_t len)
 {
@@ -223,7 +178,7 @@ static void text(const char *fmt, const char *value)
 void print_string(const char *key, const char *fmt, const char *value)
 {
 	if (out.json) {
-		_cleanup_free_ char *valid = value ? utf8_valid(value) : NULL;
+		_cleanup_free_ char *valid = value ? vswap_utf8_valid(value) : NULL;
 		out.failed |= value && !valid;
 		add(key, valid ? json_object_new_string(valid) : NULL);
 		return;
@@ -457,7 +412,7 @@ static void cell_json(struct json_object *o, const struct column *col, const str
 	if (c->set)
 		switch (col->type) {
 		case COL_STRING:
-			valid = utf8_valid(c->s);
+			valid = vswap_utf8_valid(c->s);
 			v = valid ? json_object_new_string(valid) : NULL;
 			break;
 		case COL_BYTES:

@@ -10,6 +10,7 @@
 #include "metrics.h"
 #include "protocol.h"
 #include "taskstats.h"
+#include "text.h"
 #include "util.h"
 
 /*
@@ -26,13 +27,21 @@ static const char *get_string(struct json_object *req, const char *key)
 	return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
 }
 
+/* A string from outside (a cgroup's name may hold any byte) as valid UTF-8; NULL: null. */
+static struct json_object *json_name(const char *s)
+{
+	_cleanup_free_ char *valid = s ? vswap_utf8_valid(s) : NULL;
+
+	return valid ? json_object_new_string(valid) : NULL;
+}
+
 static struct json_object *managed_json(const struct daemon_state *st, const struct managed *mc)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *acts = json_object_new_object();
 	const struct vswap_policy *p = managed_policy(mc, st->policies);
 
-	json_object_object_add(o, "cgroup", json_object_new_string(mc->display));
+	json_object_object_add(o, "cgroup", json_name(mc->display));
 	json_object_object_add(o, "policy", p ? json_object_new_string(p->name) : NULL);
 	json_object_object_add(o, "policy_chosen_by",
 			       json_object_new_string(managed_chosen_by(mc, st->policies)));
@@ -88,7 +97,7 @@ static int managed_list_to_json(struct json_object *list, struct printbuf *pb, i
 	return printbuf_strappend(pb, "]") < 0 ? -1 : 0;
 }
 
-static struct json_object *cmd_status(struct commands *c, struct json_object *req)
+static struct json_object *cmd_status(struct commands *c, struct json_object *req, uid_t uid)
 {
 	struct daemon_state *st = c->state;
 	struct json_object *o = vswap_reply_new_ok();
@@ -126,27 +135,36 @@ static struct managed *target(struct commands *c, struct json_object *req, struc
 		return NULL;
 	}
 	struct managed *mc = registry_find(&c->state->managed, display);
+	_cleanup_free_ char *name = mc ? NULL : vswap_utf8_valid(display);
 	if (!mc)
-		*err =
-		    vswap_reply_new_error(VSWAP_ERROR_NOT_MANAGED,
-					  "%s is not managed (no policy applies to it)", display);
+		*err = vswap_reply_new_error(VSWAP_ERROR_NOT_MANAGED,
+					     "%s is not managed (no policy applies to it)",
+					     strna(name));
 	return mc;
 }
 
-/* The tasks of the cgroup waiting most on swap-in and thrashing, from taskstats. */
-static struct json_object *tasks_json(const struct daemon_state *st, const struct managed *mc)
+/*
+ * The tasks of the cgroup waiting most on swap-in and thrashing, from taskstats: for root
+ * only. The kernel gives per-task delays only to CAP_NET_ADMIN, and pids, commands and delays
+ * of other users' tasks are not every local user's to read (nor is a netlink round trip per
+ * task theirs to cause).
+ */
+static struct json_object *tasks_json(const struct daemon_state *st, const struct managed *mc,
+				      uid_t peer_uid)
 {
 	_cleanup_free_ char *procs = NULL;
 	struct taskstats_top top = {};
 	struct json_object *o = json_object_new_object();
 	struct json_object *list = json_object_new_array();
 
-	if (vswap_cgroup_read(st->ctx, mc->path, "cgroup.procs", &procs, NULL) == 0)
+	if (peer_uid != 0)
+		top.unavailable = "task details are for root only";
+	else if (vswap_cgroup_read(st->ctx, mc->path, "cgroup.procs", &procs, NULL) == 0)
 		taskstats_top(procs, &top);
 	for (size_t i = 0; i < top.n; i++) {
 		struct json_object *t = json_object_new_object();
 		json_object_object_add(t, "pid", json_object_new_int(top.tasks[i].pid));
-		json_object_object_add(t, "comm", json_object_new_string(top.tasks[i].comm));
+		json_object_object_add(t, "comm", json_name(top.tasks[i].comm));
 		json_object_object_add(t, "swapin_delay_ns",
 				       json_object_new_uint64(top.tasks[i].swapin_delay_ns));
 		json_object_object_add(t, "thrashing_delay_ns",
@@ -159,7 +177,7 @@ static struct json_object *tasks_json(const struct daemon_state *st, const struc
 	return o;
 }
 
-static struct json_object *cmd_explain(struct commands *c, struct json_object *req)
+static struct json_object *cmd_explain(struct commands *c, struct json_object *req, uid_t uid)
 {
 	struct json_object *err = NULL;
 	struct managed *mc = target(c, req, &err);
@@ -175,11 +193,11 @@ static struct json_object *cmd_explain(struct commands *c, struct json_object *r
 			json_object_array_add(list, json_tokener_parse(e));
 	}
 	json_object_object_add(o, "decisions", list);
-	json_object_object_add(o, "tasks", tasks_json(c->state, mc));
+	json_object_object_add(o, "tasks", tasks_json(c->state, mc, uid));
 	return o;
 }
 
-static struct json_object *cmd_reload(struct commands *c, struct json_object *req)
+static struct json_object *cmd_reload(struct commands *c, struct json_object *req, uid_t uid)
 {
 	if (c->reload(c->userdata) < 0)
 		return vswap_reply_new_error(VSWAP_ERROR_CONFIG, "policies not reloaded: %s",
@@ -187,7 +205,7 @@ static struct json_object *cmd_reload(struct commands *c, struct json_object *re
 	return vswap_reply_new_ok();
 }
 
-static struct json_object *cmd_metrics(struct commands *c, struct json_object *req)
+static struct json_object *cmd_metrics(struct commands *c, struct json_object *req, uid_t uid)
 {
 	_cleanup_free_ char *text = metrics_render(c->state);
 	struct json_object *o = text ? vswap_reply_new_ok()
@@ -198,7 +216,7 @@ static struct json_object *cmd_metrics(struct commands *c, struct json_object *r
 	return o;
 }
 
-static struct json_object *cmd_override(struct commands *c, struct json_object *req)
+static struct json_object *cmd_override(struct commands *c, struct json_object *req, uid_t uid)
 {
 	struct json_object *err = NULL;
 	struct managed *mc = target(c, req, &err);
@@ -216,7 +234,8 @@ static struct json_object *cmd_override(struct commands *c, struct json_object *
 	return vswap_reply_new_ok();
 }
 
-static struct json_object *cmd_clear_override(struct commands *c, struct json_object *req)
+static struct json_object *cmd_clear_override(struct commands *c, struct json_object *req,
+					      uid_t uid)
 {
 	struct json_object *err = NULL;
 	struct managed *mc = target(c, req, &err);
@@ -283,18 +302,19 @@ static struct json_object *cmd_manual(struct commands *c, struct json_object *re
 	return o;
 }
 
-static struct json_object *cmd_writeback(struct commands *c, struct json_object *req)
+static struct json_object *cmd_writeback(struct commands *c, struct json_object *req, uid_t uid)
 {
 	return cmd_manual(c, req, ACTION_WRITEBACK);
 }
 
-static struct json_object *cmd_set_max(struct commands *c, struct json_object *req)
+static struct json_object *cmd_set_max(struct commands *c, struct json_object *req, uid_t uid)
 {
 	return cmd_manual(c, req, ACTION_SET_VSWAP_MAX);
 }
 
 static struct json_object *(*const handlers[_VSWAP_COMMAND_COUNT])(struct commands *c,
-								   struct json_object *req) = {
+								   struct json_object *req,
+								   uid_t uid) = {
     [VSWAP_COMMAND_STATUS] = cmd_status,       [VSWAP_COMMAND_EXPLAIN] = cmd_explain,
     [VSWAP_COMMAND_METRICS] = cmd_metrics,     [VSWAP_COMMAND_RELOAD] = cmd_reload,
     [VSWAP_COMMAND_OVERRIDE] = cmd_override,   [VSWAP_COMMAND_CLEAR_OVERRIDE] = cmd_clear_override,
@@ -316,7 +336,7 @@ struct json_object *commands_handle(struct commands *c, struct json_object *req,
 	if (vswap_command_privileged(cmd) && peer_uid != 0)
 		return vswap_reply_new_error(VSWAP_ERROR_PERMISSION,
 					     "%s: permission denied (root only)", name);
-	return handlers[cmd](c, req);
+	return handlers[cmd](c, req, peer_uid);
 }
 
 int commands_parse_request(const char *buf, size_t len, struct json_object **ret_req,

@@ -59,7 +59,10 @@ struct connection {
 	uid_t uid;
 	sd_event_source *source;
 	sd_event_source *deadline;
-	char *reply; /* while writing: the reply and its newline */
+	/* While writing: the reply, its text (owned by it: no copy of what may be 0.5 MB) and
+	 * then a newline; reply_len counts the newline. */
+	struct json_object *reply;
+	const char *reply_text;
 	size_t reply_len, reply_sent;
 	size_t len;
 	char buf[VSWAP_CONTROL_MAX_REQUEST + 1]; /* one byte more than allowed: too long */
@@ -134,7 +137,7 @@ static void connection_free(struct connection *conn)
 	user_put(c, conn->uid, pending);
 	c->n_connections--;
 	bool trim = conn->reply_len > REPLY_TRIM_BYTES;
-	free(conn->reply);
+	json_object_put(conn->reply);
 	free(conn);
 	if (trim)
 		(void)malloc_trim(0);
@@ -152,8 +155,11 @@ static int flush(struct connection *conn)
 	struct user *u = user_find(conn->c, conn->uid);
 
 	while (conn->reply_sent < conn->reply_len) {
-		ssize_t n = send(conn->fd, conn->reply + conn->reply_sent,
-				 conn->reply_len - conn->reply_sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+		size_t text_len = conn->reply_len - 1;
+		const char *p =
+		    conn->reply_sent < text_len ? conn->reply_text + conn->reply_sent : "\n";
+		size_t len = conn->reply_sent < text_len ? text_len - conn->reply_sent : 1;
+		ssize_t n = send(conn->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN)
@@ -173,38 +179,41 @@ static void on_writable(struct connection *conn)
 		connection_free(conn);
 }
 
-/* The reply's text, NUL-free and ended by a newline; a short error when out of bounds. */
-static char *reply_bytes(struct connection *conn, struct json_object *reply, size_t *ret_len)
+/* The reply to send: the handler's, or a short error when it is out of memory or would
+ * take the user past its bound of bytes waiting to be read. */
+static int reply_set(struct connection *conn, struct json_object *reply)
 {
-	const char *text = reply ? control_reply_text(reply) : NULL;
 	struct user *u = conn->uid == 0 ? NULL : user_find(conn->c, conn->uid);
-	char *out = NULL;
+	const char *text = reply ? control_reply_text(reply) : NULL;
 
-	if (text && u && u->pending + strlen(text) + 1 > CONTROL_MAX_PENDING_PER_UID)
-		text = "{\"ok\":false,\"error\":\"too many replies waiting to be read\","
-		       "\"error_code\":\"busy\"}";
-	if (!text)
-		text = "{\"ok\":false,\"error\":\"out of memory\",\"error_code\":\"internal\"}";
-	if (asprintf(&out, "%s\n", text) < 0)
-		return NULL;
-	*ret_len = strlen(out);
-	return out;
+	if (text && u && u->pending + strlen(text) + 1 > CONTROL_MAX_PENDING_PER_UID) {
+		json_object_put(reply);
+		reply = vswap_reply_new_error(
+		    VSWAP_ERROR_BUSY, "too many replies waiting to be read: read them first");
+		text = reply ? control_reply_text(reply) : NULL;
+	}
+	if (!text) {
+		json_object_put(reply);
+		return -ENOMEM;
+	}
+	conn->reply = reply;
+	conn->reply_text = text;
+	conn->reply_len = strlen(text) + 1;
+	return 0;
 }
 
 /* Answer the request in buf: the reply is written from the loop as the peer reads it. */
 static int respond(struct connection *conn)
 {
 	struct control *c = conn->c;
-	struct json_object *reply = c->handler(conn->buf, conn->len, conn->uid, c->userdata);
+	int r = reply_set(conn, c->handler(conn->buf, conn->len, conn->uid, c->userdata));
 
-	conn->reply = reply_bytes(conn, reply, &conn->reply_len);
-	json_object_put(reply);
-	if (!conn->reply)
-		return -ENOMEM;
+	if (r < 0)
+		return r;
 	struct user *u = user_find(c, conn->uid);
 	if (u)
 		u->pending += conn->reply_len;
-	int r = flush(conn);
+	r = flush(conn);
 	if (r != 0)
 		return r < 0 ? r : 1;
 	r = sd_event_source_set_io_events(conn->source, EPOLLOUT);

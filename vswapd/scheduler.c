@@ -156,7 +156,15 @@ static void psi_arm(struct scheduler *s, struct managed *mc)
 		close(fd);
 	if (r == -ENOENT)
 		return; /* the cgroup vanished: not a kernel limitation */
-	s->psi_unavailable = true;
+	if (r != -EOPNOTSUPP && r != -EINVAL) {
+		/* Out of fds or memory, or this cgroup refuses: it alone is sampled by timer,
+		 * and the next rearm (a reload) tries again. */
+		if (log_ratelimit("psi-arm", (double)now_us(s) / USEC_PER_SEC, 60))
+			log_warning_errno(r, "%s: no PSI trigger, sampled by timer only",
+					  mc->display);
+		return;
+	}
+	s->psi_unavailable = true; /* the kernel or tree takes none */
 	log_warning_errno(r, "PSI triggers unavailable (%s: %s), sampling by timer only",
 			  mc->display, trigger);
 }

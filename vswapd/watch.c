@@ -16,6 +16,12 @@
 /* Editors write a file in several steps: wait for them to settle before reloading. */
 #define RELOAD_DELAY_US	   (250 * 1000ULL)
 #define RELOAD_MAX_WAIT_US (2000 * 1000ULL)
+/*
+ * inotify watches are charged to vswapd's user, root, whoever creates the cgroups: users
+ * creating many cgroups spend root's fs.inotify.max_user_watches. Past it, the cgroups
+ * without a watch are found by a rescan this often instead.
+ */
+#define WATCHLESS_RESCAN_US (5 * 1000 * 1000ULL)
 
 struct watch {
 	const struct vswap_ctx *ctx;
@@ -25,6 +31,8 @@ struct watch {
 	size_t n_config_wd;
 	struct debounce rescan, reload;
 	struct watch_hooks hooks;
+	sd_event *event;
+	sd_event_source *watchless; /* periodic rescans once a watch could not be added */
 };
 
 static bool is_config_wd(const struct watch *w, int wd)
@@ -61,12 +69,37 @@ static int on_inotify(sd_event_source *s, int fd, uint32_t revents, void *userda
 	return 0;
 }
 
+static int on_watchless(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct watch *w = userdata;
+
+	w->hooks.rescan(w->hooks.userdata);
+	(void)sd_event_source_set_time_relative(s, WATCHLESS_RESCAN_US);
+	return sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
+}
+
+/* A watch could not be added: from now on, a rescan every WATCHLESS_RESCAN_US too. */
+static void watch_failed(struct watch *w, int err)
+{
+	if (w->watchless)
+		return;
+	log_warning_errno(err,
+			  "cannot watch every cgroup%s: cgroups created below those without a "
+			  "watch are found by a rescan every %llu s",
+			  err == -ENOSPC ? " (fs.inotify.max_user_watches reached)" : "",
+			  WATCHLESS_RESCAN_US / 1000000);
+	(void)sd_event_add_time_relative(w->event, &w->watchless, CLOCK_MONOTONIC,
+					 WATCHLESS_RESCAN_US, 0, on_watchless, w);
+}
+
 void watch_cgroup(struct watch *w, const char *path)
 {
 	char full[64 + 4096];
 
 	snprintf(full, sizeof(full), "/proc/self/fd/%d/%s", w->ctx->cgroup_fd, path);
-	(void)inotify_add_watch(w->fd, full, IN_CREATE | IN_DELETE | IN_ONLYDIR);
+	if (inotify_add_watch(w->fd, full, IN_CREATE | IN_DELETE | IN_ONLYDIR) < 0 &&
+	    (errno == ENOSPC || errno == ENOMEM))
+		watch_failed(w, negative_errno());
 }
 
 static void watch_config_dir(struct watch *w, const char *dir)
@@ -144,7 +177,7 @@ int watch_new(sd_event *event, const struct vswap_ctx *ctx, const struct watch_h
 
 	if (!w)
 		return -ENOMEM;
-	*w = (struct watch){.ctx = ctx, .hooks = *hooks};
+	*w = (struct watch){.ctx = ctx, .hooks = *hooks, .event = event};
 	w->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	r = w->fd < 0 ? negative_errno() : 0;
 	if (r == 0)
@@ -169,6 +202,7 @@ struct watch *watch_free(struct watch *w)
 	if (!w)
 		return NULL;
 	sd_event_source_disable_unref(w->source);
+	sd_event_source_disable_unref(w->watchless);
 	debounce_done(&w->rescan);
 	debounce_done(&w->reload);
 	closep(&w->fd);
