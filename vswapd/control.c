@@ -232,7 +232,7 @@ static struct json_object *cmd_reload(struct manager *m, struct json_object *req
 
 static struct json_object *cmd_metrics(struct manager *m, struct json_object *req)
 {
-	_cleanup_free_ char *text = metrics_render(m);
+	_cleanup_free_ char *text = metrics_render(m, METRICS_OPENMETRICS);
 	struct json_object *o = text ? ok_reply() : error_reply("out of memory");
 
 	if (text)
