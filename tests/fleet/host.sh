@@ -20,14 +20,23 @@ install -d -m 755 /run/sshd
 systemd-run --unit=fleet-web.service --property=MemoryMax=64M sleep infinity >/dev/null 2>&1 ||
 	log "systemd-run fleet-web.service failed"
 
+# The port stays open (fd 3) from here on: each open of a closed 8250 port resets the UART and
+# flushes what arrived, which would cut into the client's first bytes.
 port=/dev/ttyS1
+exec 3<>"$port"
 stty -F "$port" raw -echo -echoe -echok -echoctl -echoke cs8 -parenb -cstopb clocal -crtscts \
 	-ixon -ixoff -hupcl 115200 || { log "stty $port failed"; exit 125; }
 log "READY $name"
-# One sshd per connection; a client that vanishes is dropped after 3 unanswered keepalives.
-# The host stops the guest when it is done.
+# One sshd per connection, started once the client's version line has arrived: QEMU drops what
+# the guest writes while no client is connected, and sshd speaks first. What a dead client left
+# in the port is flushed first. A client that vanishes is dropped after 3 unanswered
+# keepalives. The host stops the guest when it is done.
+wait_for_client='import select; select.select([3], [], [])'
+flush='import termios; termios.tcflush(3, termios.TCIFLUSH)'
 while true; do
+	python3 -c "$wait_for_client"
 	/usr/sbin/sshd -i -e -o UseDNS=no -o PermitRootLogin=prohibit-password \
-		-o ClientAliveInterval=10 -o ClientAliveCountMax=3 <>"$port" >&0 2>>"$OUT/sshd.log"
+		-o ClientAliveInterval=10 -o ClientAliveCountMax=3 <&3 >&3 2>>"$OUT/sshd.log"
 	log "sshd exited ($?)"
+	python3 -c "$flush"
 done

@@ -1,22 +1,24 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The fleet layer of vswapd's configuration, as one unit: stage it, or switch to it.
+"""The fleet layer of vswapd's configuration: staged, validated, then switched in one pass.
 
 The role owns, below /etc, every policy file (vswapd/policies.d/*.json), every attachment
 (vswapd/attach.d/*.conf) and every unit drop-in named 50-vswap.conf
-(systemd/system/UNIT.d/50-vswap.conf, the file `vswapctl set-policy --unit` writes). Host-local
-settings belong in /run (vswapctl set-policy --runtime); vendor ones in /usr/lib.
+(systemd/system/UNIT.d/50-vswap.conf, the file `vswapctl set-policy --unit` writes), plus its
+daemon settings (vswapd/vswapd.conf.d/50-ansible.conf and the unit drop-in
+systemd/system/vswapd.service.d/50-ansible-metrics.conf). Host-local settings belong in /run
+(vswapctl set-policy --runtime); vendor ones in /usr/lib.
 
-state=staged: build STAGING as a copy of every layer vswapd reads (/usr/lib, /etc, /run), with
-the owned files replaced by the desired ones, for `vswapctl --root STAGING validate`. Writes
-only below STAGING, in check mode too; never reports a change.
-
-state=present: switch the live owned files to the desired ones in one pass, each written to
-a temporary file in its directory, fsync'ed and renamed over the old one; new and changed
-policies first, then attachments and drop-ins, then the attachments and drop-ins no longer
-wanted, then the policies no longer wanted, so that vswapd (which reloads 250 ms after a change)
-never sees an attachment naming a missing policy. Reports each file's diff; writes nothing in
-check mode.
+1. Stage: STAGING becomes a copy of every layer vswapd reads (/usr/lib, /etc, /run, unit
+   drop-ins), the owned files replaced by the desired ones. Written in check mode too.
+2. Validate: `vswapctl --root STAGING validate`, as vswapd would load it. On failure the
+   module fails with vswapctl's FILE:LINE:COLUMN lines and the host is left as it was.
+3. Switch (not in check mode): each changed file written to a temporary file in its
+   directory, fsync'ed and renamed over the old one; new and changed policies first, then
+   attachments, drop-ins and settings, then the files no longer wanted in the reverse order,
+   so that vswapd (which reloads 250 ms after a change) never sees an attachment naming a
+   missing policy. Every file's diff is returned; `restart` says whether the daemon settings
+   changed (a reload does not read them).
 """
 
 import json
@@ -28,20 +30,25 @@ from ansible.module_utils.basic import AnsibleModule
 
 DOCUMENTATION = r"""
 module: vswap_config
-short_description: Stage or apply the fleet layer of vswapd's configuration
+short_description: Stage, validate and switch the fleet layer of vswapd's configuration
 options:
-  state: {type: str, choices: [staged, present], required: true}
   root: {type: path, default: /}
-  staging: {type: path, description: "the staged tree (state=staged)"}
+  staging: {type: path, required: true, description: "where the tree is staged"}
+  vswapctl: {type: path, description: "vswapctl to validate with (default: from PATH)"}
   policies: {type: dict, default: {}, description: "NAME: policy object (vswap-policy(5))"}
   attachments: {type: dict, default: {}, description: "CGROUP: POLICY (attach.d)"}
   unit_policies: {type: dict, default: {}, description: "UNIT: POLICY (drop-in [X-VSwap])"}
+  metrics_file: {type: str, default: "", description: "vswapd's textfile; empty: none"}
+  metrics_interval: {type: int, default: 15, description: "seconds, 1 to 3600"}
 """
 
 POLICY_DIR = "etc/vswapd/policies.d"
 ATTACH_DIR = "etc/vswapd/attach.d"
 UNIT_DIR = "etc/systemd/system"
 DROPIN = "50-vswap.conf"
+SETTINGS = "etc/vswapd/vswapd.conf.d/50-ansible.conf"
+SANDBOX = "etc/systemd/system/vswapd.service.d/50-ansible-metrics.conf"
+HEADER = "# Written by Ansible (role vswap): edit the inventory, not this file.\n"
 # Every directory vswapd and vswapctl read configuration from, below the root.
 LAYERS = [
     "usr/lib/vswapd/policies.d", "etc/vswapd/policies.d", "run/vswapd/policies.d",
@@ -73,7 +80,7 @@ def valid_name(name, what):
 
 def attachment(target, policy, cgroup):
     valid_name(policy, "policy of %s" % target)
-    text = "# Written by Ansible (role vswap): edit the inventory, not this file.\n[X-VSwap]\n"
+    text = HEADER + "[X-VSwap]\n"
     if cgroup:
         text += "Cgroup=%s\n" % target
     return text + "Policy=%s\n" % policy
@@ -99,6 +106,18 @@ def desired_files(params):
         valid_name(unit, "unit")
         files["%s/%s.d/%s" % (UNIT_DIR, unit, DROPIN)] = (
             attachment(unit, policy, False), "vswap_unit_policies[%r]" % unit)
+    metrics = params["metrics_file"]
+    if metrics:
+        if not metrics.startswith("/") or "\n" in metrics or metrics.endswith("/"):
+            raise ValueError("vswap_metrics_file: %r is not an absolute file path" % metrics)
+        if not 1 <= params["metrics_interval"] <= 3600:
+            raise ValueError("vswap_metrics_interval: %r is not 1 to 3600 seconds"
+                             % params["metrics_interval"])
+        files[SETTINGS] = (HEADER + "[Daemon]\nMetricsFile=%s\nMetricsInterval=%d\n"
+                           % (metrics, params["metrics_interval"]), "vswap_metrics_file")
+        # The unit's sandbox lets vswapd write only /sys/fs/cgroup and /run/vswapd.
+        files[SANDBOX] = (HEADER + "[Service]\nReadWritePaths=%s\n" % os.path.dirname(metrics),
+                          "vswap_metrics_file")
     return files
 
 
@@ -114,6 +133,7 @@ def owned_files(root):
     if os.path.isdir(units):
         found += ["%s/%s/%s" % (UNIT_DIR, d, DROPIN) for d in os.listdir(units)
                   if d.endswith(".d") and os.path.lexists(os.path.join(units, d, DROPIN))]
+    found += [rel for rel in (SETTINGS, SANDBOX) if os.path.lexists(os.path.join(root, rel))]
     return sorted(found)
 
 
@@ -194,10 +214,11 @@ def remove(root, rel):
     fsync_dir(d)
     if rel.startswith(UNIT_DIR + "/") and not os.listdir(d):
         os.rmdir(d)  # the drop-in directory this role made
+        fsync_dir(os.path.dirname(d))
 
 
 def order(rel):
-    """Writes before removals; policies written first and removed last."""
+    """Policies are written first and removed last."""
     return 0 if rel.startswith(POLICY_DIR + "/") else 1
 
 
@@ -218,21 +239,35 @@ def apply(module, root, files):
             write_atomic(os.path.join(root, rel), files[rel][0])
         for rel in removals:
             remove(root, rel)
+    if not module.check_mode and module.params["metrics_file"]:
+        textfile = os.path.join(root, module.params["metrics_file"].lstrip("/"))
+        os.makedirs(os.path.dirname(textfile), mode=0o755, exist_ok=True)
     return {"changed": bool(writes or removals), "diff": diff,
+            "restart": any(r in (SETTINGS, SANDBOX) for r in writes + removals),
             "written": ["/" + r for r in writes], "removed": ["/" + r for r in removals]}
+
+
+def validate(module, staging):
+    """vswapctl --root STAGING validate: None when valid, else its error lines."""
+    vswapctl = module.params["vswapctl"] or module.get_bin_path("vswapctl")
+    if not vswapctl:
+        return None if module.check_mode else ["vswapctl not found: is vswap-tools installed?"]
+    rc, out, err = module.run_command([vswapctl, "--root", staging, "validate"])
+    return None if rc == 0 else (err or out).strip().splitlines()
 
 
 def main():
     module = AnsibleModule(
         argument_spec={
-            "state": {"type": "str", "choices": ["staged", "present"], "required": True},
             "root": {"type": "path", "default": "/"},
-            "staging": {"type": "path"},
+            "staging": {"type": "path", "required": True},
+            "vswapctl": {"type": "path"},
             "policies": {"type": "dict", "default": {}},
             "attachments": {"type": "dict", "default": {}},
             "unit_policies": {"type": "dict", "default": {}},
+            "metrics_file": {"type": "str", "default": ""},
+            "metrics_interval": {"type": "int", "default": 15},
         },
-        required_if=[("state", "staged", ["staging"])],
         supports_check_mode=True,
     )
     p = module.params
@@ -241,10 +276,14 @@ def main():
     except ValueError as e:
         module.fail_json(msg=str(e))
     sources = {"/" + rel: src for rel, (_, src) in files.items()}
-    if p["state"] == "staged":
-        stage(p["root"], p["staging"], files)
-        module.exit_json(changed=False, staging=p["staging"], sources=sources)
-    module.exit_json(sources=sources, **apply(module, p["root"], files))
+    stage(p["root"], p["staging"], files)
+    errors = validate(module, p["staging"])
+    if errors:
+        module.fail_json(msg="vswapctl --root %s validate refused the configuration this role "
+                         "would install; nothing was changed on this host: %s"
+                         % (p["staging"], " | ".join(errors)),
+                         validation=errors, staging=p["staging"], sources=sources)
+    module.exit_json(sources=sources, staging=p["staging"], **apply(module, p["root"], files))
 
 
 if __name__ == "__main__":
