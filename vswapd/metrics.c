@@ -115,6 +115,19 @@ static void daemon_metrics(const struct out *o, const struct manager *m)
 	sample(o, &refused, NULL, NULL, m->reload_failures);
 }
 
+/* One sample per cgroup and kind of action done, with the count or the bytes named. */
+static void action_family(const struct out *o, const struct family *fam, const struct manager *m,
+			  bool bytes)
+{
+	family(o, fam);
+	for (size_t i = 0; i < m->n_managed; i++)
+		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
+			if (managed_actions(m->managed[i], k))
+				sample(o, fam, m->managed[i]->display, action_kind_name(k),
+				       bytes ? managed_action_bytes(m->managed[i], k)
+					     : managed_actions(m->managed[i], k));
+}
+
 static void action_counters(const struct out *o, const struct manager *m)
 {
 	static const struct family actions = {"vswapd_actions", METRIC_COUNTER, NULL,
@@ -125,18 +138,8 @@ static void action_counters(const struct out *o, const struct manager *m)
 	    "vswapd_cgroup_knob_failures", METRIC_COUNTER, NULL,
 	    "Knob writes that failed (the daemon's and the control socket's)"};
 
-	family(o, &actions);
-	for (size_t i = 0; i < m->n_managed; i++)
-		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (managed_actions(m->managed[i], k))
-				sample(o, &actions, m->managed[i]->display, action_kind_name(k),
-				       managed_actions(m->managed[i], k));
-	family(o, &bytes);
-	for (size_t i = 0; i < m->n_managed; i++)
-		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (managed_actions(m->managed[i], k))
-				sample(o, &bytes, m->managed[i]->display, action_kind_name(k),
-				       managed_action_bytes(m->managed[i], k));
+	action_family(o, &actions, m, false);
+	action_family(o, &bytes, m, true);
 	family(o, &failures);
 	for (size_t i = 0; i < m->n_managed; i++)
 		sample(o, &failures, m->managed[i]->display, NULL, m->managed[i]->failures);
