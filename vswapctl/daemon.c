@@ -228,11 +228,19 @@ int verb_metrics(int argc, char **argv, const struct vswapctl_options *opts)
 	if (r < 0)
 		return r;
 	print_begin(opts->json, stdout);
-	/* The metrics are text themselves: printed as they came, not made safe. */
+	/* The metrics are text themselves: printed as they came for a program, with control
+	 * characters (a cgroup's name may hold them) made inert for a terminal. */
+	const char *text = strna(get_str(reply, "text"));
 	if (print_is_json())
-		print_string("text", NULL, get_str(reply, "text"));
+		print_string("text", NULL, text);
+	else if (isatty(STDOUT_FILENO))
+		for (const char *l = text, *e; *l; l = *e ? e + 1 : e) {
+			e = l + strcspn(l, "\n");
+			_cleanup_free_ char *line = strndup(l, (size_t)(e - l));
+			print_string(NULL, "%s\n", line);
+		}
 	else
-		print_text("%s", strna(get_str(reply, "text")));
+		print_text("%s", text);
 	json_object_put(reply);
 	return print_end();
 }

@@ -207,7 +207,7 @@ static struct json_object *cmd_reload(struct commands *c, struct json_object *re
 
 static struct json_object *cmd_metrics(struct commands *c, struct json_object *req, uid_t uid)
 {
-	_cleanup_free_ char *text = metrics_render(c->state);
+	_cleanup_free_ char *text = metrics_render(c->state, METRICS_OPENMETRICS);
 	struct json_object *o = text ? vswap_reply_new_ok()
 				     : vswap_reply_new_error(VSWAP_ERROR_INTERNAL, "out of memory");
 

@@ -33,8 +33,8 @@ static uint64_t sample_digest(const struct vswap_sample *s)
 
 /* The fields a memo keeps: the counter rates are taken of, and vswapd's metrics gauges. */
 static const enum vswap_field memo_fields[SAMPLE_MEMO_FIELDS] = {
-    VSWAP_F_ZSWPIN,   VSWAP_F_MEMORY_CURRENT, VSWAP_F_ZSWAP,
-    VSWAP_F_ZSWAPPED, VSWAP_F_SWAP_CURRENT,   VSWAP_F_VSWAP_CURRENT,
+    VSWAP_F_ZSWPIN,	  VSWAP_F_MEMORY_CURRENT, VSWAP_F_ZSWAP,     VSWAP_F_ZSWAPPED,
+    VSWAP_F_SWAP_CURRENT, VSWAP_F_VSWAP_CURRENT,  VSWAP_F_VSWAP_MAX,
 };
 
 bool sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t)

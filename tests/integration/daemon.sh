@@ -10,7 +10,7 @@ vswapd=$1 vswapctl=$2 fixture=$3
 R=$(mktemp -d /tmp/vswapd-it.XXXXXX)
 TEST_NAME=daemon.sh DAEMON_LOG="$R.log"
 . "$(dirname "${BASH_SOURCE[0]}")/../lib/testlib.sh"
-SCRATCH=("$R" "$R.log" "$R.err")
+SCRATCH=("$R" "$R.log" "$R.err" "$R.metrics")
 knob() { cat "$R/sys/fs/cgroup/workload.slice/$1/$2"; }
 ctl() { "$vswapctl" --root "$R" "$@"; }
 
@@ -57,8 +57,13 @@ ctl explain "/$app" | grep -q "writeback 4194304 bytes" || fail "explain text"
 
 wait_for 5 grep -q 'vswapd_actions_total{cgroup="/'"$app"'",action="writeback"}' \
 	"$R/run/vswapd/metrics.prom" || fail "metrics textfile lacks the writeback counter"
-tail -n1 "$R/run/vswapd/metrics.prom" | grep -qx '# EOF' || fail "metrics textfile not terminated"
-ctl metrics | grep -q '^vswapd_managed_cgroups 1$' || fail "metrics verb"
+# The textfile in the Prometheus text format, the verb in OpenMetrics (tests/metrics reads both
+# with the real collectors).
+grep -qx '# TYPE vswapd_actions_total counter' "$R/run/vswapd/metrics.prom" ||
+	fail "metrics textfile not in the Prometheus text format"
+ctl metrics >"$R.metrics"
+grep -q '^vswapd_managed_cgroups 1$' "$R.metrics" || fail "metrics verb"
+tail -n1 "$R.metrics" | grep -qx '# EOF' || fail "metrics verb: OpenMetrics text not terminated"
 
 # A bad policy: rejected whole, the old one stays in force.
 printf '{ "schema_version": 1,\n  "vswap": { "max": "lots" } }\n' >"$R/run/bad.json"
