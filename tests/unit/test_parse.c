@@ -289,6 +289,7 @@ static void test_bool_and_word(void **state)
 	assert_int_equal(vswap_parse_word(long_word, 256, &w, NULL), 0);
 	assert_int_equal(strlen(w), 255);
 	free(w);
+	long_word[255] = 'z'; /* 256 bytes of word */
 	long_word[256] = '\n';
 	assert_int_equal(vswap_parse_word(long_word, 257, &w, NULL), -EBADMSG);
 }
