@@ -8,8 +8,15 @@
 
 _vswapctl_verbs="status capabilities validate schema set-policy unset-policy show-policy
 list-policies cat-config writeback set-max top daemon explain reload metrics"
-_vswapctl_opts="--root --json --unit --runtime --no-reload --interval --iterations --help
---version"
+_vswapctl_opts="--root --json --unit --runtime --no-reload --force --no-legend --interval
+--iterations --help --version"
+_vswapctl_global_opts="--root --json --help --version"
+# The options each verb takes (vswapctl refuses the others for it).
+declare -A _vswapctl_verb_opts=(
+	[status]="--unit --no-legend" [set-policy]="--unit --runtime --no-reload --force"
+	[unset-policy]="--unit --runtime --no-reload" [show-policy]="--unit"
+	[list-policies]="--no-legend" [top]="--interval --iterations --no-legend"
+)
 _vswapctl_opts_with_arg="--root --unit --interval --iterations"
 
 # The root the command line points at: --root DIR (or --root=DIR), else $VSWAP_ROOT; "" is /.
@@ -152,7 +159,11 @@ _vswapctl() {
 	esac
 
 	if [[ $cur == -* ]]; then
-		COMPREPLY=($(compgen -W "$_vswapctl_opts" -- "$cur"))
+		if [[ -n $verb ]]; then
+			COMPREPLY=($(compgen -W "$_vswapctl_global_opts ${_vswapctl_verb_opts[$verb]:-}" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$_vswapctl_opts" -- "$cur"))
+		fi
 		return 0
 	fi
 	if [[ -z $verb ]]; then

@@ -22,6 +22,8 @@
 #include <stddef.h>
 
 #include "context.h"
+#include "loaderror.h"
+#include "paths.h"
 #include "policy.h"
 
 enum vswap_attach_kind {
@@ -42,11 +44,6 @@ struct vswap_attachments {
 	struct vswap_attachment *a;
 };
 
-#define VSWAP_ATTACH_DIRS_COUNT 3
-extern const char *const vswap_attach_dirs[VSWAP_ATTACH_DIRS_COUNT];
-#define VSWAP_UNIT_DIRS_COUNT 3
-extern const char *const vswap_unit_dirs[VSWAP_UNIT_DIRS_COUNT]; /* lowest precedence first */
-
 /*
  * Parse one file's text. Keys outside [X-VSwap] are systemd's business and ignored; inside
  * it, unknown keys are errors. A file without the section, or whose last Policy= is empty,
@@ -56,8 +53,6 @@ extern const char *const vswap_unit_dirs[VSWAP_UNIT_DIRS_COUNT]; /* lowest prece
 int vswap_attach_parse(const char *text, size_t len, enum vswap_attach_kind kind,
 		       struct vswap_attachment *ret, struct vswap_policy_error *err);
 void vswap_attachment_clear(struct vswap_attachment *a);
-
-struct vswap_policy_load_errors;
 
 /* Every attachment in force; errors are added to errs (the caller decides what they mean). */
 int vswap_attachments_load(const struct vswap_ctx *ctx, struct vswap_attachments *ret,

@@ -468,6 +468,15 @@ static int check_version_first(const struct parser *ps, struct json_object *root
 	return parse_value(ps, &policy_fields[0], "schema_version", v, p);
 }
 
+bool vswap_policy_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= VSWAP_POLICY_NAME_MAX && name[0] != '.' && name[0] != '-' &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@-") ==
+		   n;
+}
+
 int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
 		       struct vswap_policy **ret, struct vswap_policy_error *err)
 {
@@ -483,6 +492,14 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 		r = set_string(&p->name, name);
 	if (r == 0)
 		r = set_string(&p->source, source);
+	if (r == 0 && !vswap_policy_name_valid(name)) {
+		if (err) {
+			*err = (struct vswap_policy_error){.line = 1, .column = 1};
+			snprintf(err->what, sizeof(err->what),
+				 "the file name gives no policy name (%s)", VSWAP_POLICY_NAME_RULE);
+		}
+		r = -EBADMSG;
+	}
 	if (r == 0)
 		r = parse_syntax(&ps, &root);
 	if (r == 0 && !json_object_is_type(root, json_type_object))

@@ -92,6 +92,15 @@ struct vswap_policy_error {
 };
 
 /*
+ * Policy names, whichever way they come (a file's name, an attachment's Policy=, the command
+ * line): safe as a file name, a unit drop-in's value, a journal field and a metric label.
+ */
+#define VSWAP_POLICY_NAME_MAX 64
+#define VSWAP_POLICY_NAME_RULE                                                                     \
+	"1 to 64 letters, digits, '_', '.', '@' or '-', not starting with '.' or '-'"
+bool vswap_policy_name_valid(const char *name);
+
+/*
  * Parse one policy file's text. name is the policy's name (file name without ".json"),
  * source its path (kept for messages). -EBADMSG with err filled on any error: syntax,
  * unknown field, wrong type, out of range, newer schema_version.

@@ -4,28 +4,6 @@
 #include "confdirs.h"
 #include "util.h"
 
-const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT] = {
-    "usr/lib/vswapd/policies.d",
-    "etc/vswapd/policies.d",
-    "run/vswapd/policies.d",
-};
-
-void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const char *path,
-				 const struct vswap_policy_error *err, const char *what)
-{
-	if (errs->n < ELEMENTSOF(errs->errors)) {
-		struct vswap_policy_load_error *e = &errs->errors[errs->n];
-		snprintf(e->path, sizeof(e->path), "%s", path);
-		if (err)
-			e->err = *err;
-		else {
-			e->err = (struct vswap_policy_error){};
-			snprintf(e->err.what, sizeof(e->err.what), "%s", what);
-		}
-	}
-	errs->n++;
-}
-
 static int load_one(const struct vswap_ctx *ctx, const struct vswap_conf_file *f,
 		    struct vswap_policy **ret, struct vswap_policy_load_errors *errs)
 {
@@ -91,8 +69,7 @@ int vswap_policy_set_load(const struct vswap_ctx *ctx, struct vswap_policy_set *
 
 	*errs = (struct vswap_policy_load_errors){};
 	if (r == 0)
-		r = vswap_conf_files_list(ctx, vswap_policy_dirs, VSWAP_POLICY_DIRS_COUNT, ".json",
-					  &fs);
+		r = vswap_conf_files_list(ctx, vswap_policy_dirs, VSWAP_LAYER_COUNT, ".json", &fs);
 	if (r == 0 && fs.n > 0) {
 		set->policies = calloc(fs.n, sizeof(*set->policies));
 		r = set->policies ? 0 : -ENOMEM;

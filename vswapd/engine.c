@@ -22,9 +22,9 @@
 #define PAGE_BYTES	4096u
 
 static const char *const action_names[_ACTION_KIND_COUNT] = {
-    [ACTION_SET_VSWAP_MAX] = "set-vswap-max",
-    [ACTION_SET_ZSWAP_MAX] = "set-zswap-max",
-    [ACTION_SET_ZSWAP_WRITEBACK] = "set-zswap-writeback",
+    [ACTION_SET_VSWAP_MAX] = "set_vswap_max",
+    [ACTION_SET_ZSWAP_MAX] = "set_zswap_max",
+    [ACTION_SET_ZSWAP_WRITEBACK] = "set_zswap_writeback",
     [ACTION_WRITEBACK] = "writeback",
     [ACTION_RECLAIM] = "reclaim",
 };
@@ -420,6 +420,17 @@ void engine_update(struct engine_state *st, const struct decision *d, const bool
 	/* A step grows the ramp only when it was taken; pressure resets it either way. */
 	if (d->offload_ramp == 0 || (reclaimed && d->offload_ramp > 0))
 		st->offload_ramp = (unsigned)d->offload_ramp;
+}
+
+void engine_manual_decision(const struct engine_state *st, const struct action *a,
+			    struct decision *ret)
+{
+	*ret = (struct decision){
+	    .writeback_wanted = st->writeback_active,
+	    .offload_ramp = -1,
+	    .n_actions = 1,
+	    .actions = {*a},
+	};
 }
 
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,

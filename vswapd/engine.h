@@ -99,13 +99,21 @@ void engine_update(struct engine_state *st, const struct decision *d, const bool
 		   double now_s);
 
 /*
+ * The decision of one action asked for by hand (the control socket), for engine_update():
+ * a writeback done so counts in the per-minute window and the cooldown like the engine's own
+ * (the disk took it either way), while hysteresis and the offload ramp stay as they are.
+ */
+void engine_manual_decision(const struct engine_state *st, const struct action *a,
+			    struct decision *ret);
+
+/*
  * What of a policy this kernel cannot do as written, one sentence per field (at most
  * max_notes), so the daemon can say so once when it loads the policy. Returns the count.
  */
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
 			   char (*notes)[192], size_t max_notes);
 
-/* "set-vswap-max", "writeback", ...: stable names for logs, JSON and metrics. */
+/* "set_vswap_max", "writeback", ...: stable names for logs, JSON and metrics. */
 const char *action_kind_name(enum action_kind kind);
 
 /*

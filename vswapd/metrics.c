@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 
 #include "atomic.h"
-#include "manager.h"
+#include "state.h"
 #include "util.h"
 
 /* Label values escape backslash, double quote and newline. */
@@ -38,7 +38,7 @@ static void cgroup_metric(FILE *f, const char *name, const char *cgroup, const c
 	fprintf(f, "\"} %llu\n", (unsigned long long)v);
 }
 
-static void sample_gauges(FILE *f, const struct manager *m)
+static void sample_gauges(FILE *f, const struct daemon_state *st)
 {
 	static const struct {
 		const char *name;
@@ -55,8 +55,8 @@ static void sample_gauges(FILE *f, const struct manager *m)
 
 	for (size_t g = 0; g < ELEMENTSOF(gauges); g++) {
 		family(f, gauges[g].name, "gauge", gauges[g].help);
-		for (size_t i = 0; i < m->n_managed; i++) {
-			const struct managed *mc = m->managed[i];
+		for (size_t i = 0; i < st->managed.n; i++) {
+			const struct managed *mc = st->managed.v[i];
 			uint64_t v;
 			if (sample_memo_get(&mc->memo, gauges[g].field, &v))
 				cgroup_metric(f, gauges[g].name, mc->display, NULL, v);
@@ -64,25 +64,25 @@ static void sample_gauges(FILE *f, const struct manager *m)
 	}
 }
 
-static void action_counters(FILE *f, const struct manager *m)
+static void action_counters(FILE *f, const struct daemon_state *st)
 {
 	family(f, "vswapd_actions", "counter", "Actions carried out, by cgroup and kind");
-	for (size_t i = 0; i < m->n_managed; i++)
+	for (size_t i = 0; i < st->managed.n; i++)
 		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (managed_actions(m->managed[i], k))
-				cgroup_metric(f, "vswapd_actions_total", m->managed[i]->display,
+			if (managed_actions(st->managed.v[i], k))
+				cgroup_metric(f, "vswapd_actions_total", st->managed.v[i]->display,
 					      action_kind_name(k),
-					      managed_actions(m->managed[i], k));
+					      managed_actions(st->managed.v[i], k));
 	family(f, "vswapd_action_bytes", "counter", "Bytes named by the actions carried out");
-	for (size_t i = 0; i < m->n_managed; i++)
+	for (size_t i = 0; i < st->managed.n; i++)
 		for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-			if (managed_actions(m->managed[i], k))
+			if (managed_actions(st->managed.v[i], k))
 				cgroup_metric(f, "vswapd_action_bytes_total",
-					      m->managed[i]->display, action_kind_name(k),
-					      managed_action_bytes(m->managed[i], k));
+					      st->managed.v[i]->display, action_kind_name(k),
+					      managed_action_bytes(st->managed.v[i], k));
 }
 
-char *metrics_render(const struct manager *m)
+char *metrics_render(const struct daemon_state *st)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -91,15 +91,15 @@ char *metrics_render(const struct manager *m)
 	if (!f)
 		return NULL;
 	family(f, "vswapd_managed_cgroups", "gauge", "Cgroups a policy applies to");
-	fprintf(f, "vswapd_managed_cgroups %zu\n", m->n_managed);
+	fprintf(f, "vswapd_managed_cgroups %zu\n", st->managed.n);
 	family(f, "vswapd_policies", "gauge", "Policies in force");
-	fprintf(f, "vswapd_policies %zu\n", m->policies->n);
+	fprintf(f, "vswapd_policies %zu\n", st->policies->n);
 	family(f, "vswapd_reloads", "counter", "Policy reloads");
-	fprintf(f, "vswapd_reloads_total %llu\n", (unsigned long long)m->reloads);
+	fprintf(f, "vswapd_reloads_total %llu\n", (unsigned long long)st->reloads);
 	family(f, "vswapd_reload_failures", "counter", "Reloads rejected for invalid files");
-	fprintf(f, "vswapd_reload_failures_total %llu\n", (unsigned long long)m->reload_failures);
-	action_counters(f, m);
-	sample_gauges(f, m);
+	fprintf(f, "vswapd_reload_failures_total %llu\n", (unsigned long long)st->reload_failures);
+	action_counters(f, st);
+	sample_gauges(f, st);
 	fputs("# EOF\n", f);
 	if (fclose(f) != 0) {
 		free(text);
@@ -108,11 +108,12 @@ char *metrics_render(const struct manager *m)
 	return text;
 }
 
-int metrics_write_textfile(const struct manager *m)
+int metrics_write_textfile(const struct daemon_state *st)
 {
-	_cleanup_free_ char *text = metrics_render(m);
+	_cleanup_free_ char *text = metrics_render(st);
 
 	if (!text)
 		return -ENOMEM;
-	return vswap_write_atomic(m->ctx->root_fd, m->cfg.metrics_file, text, strlen(text), 0644);
+	return vswap_write_atomic(st->ctx->root_fd, st->conf.metrics_file, text, strlen(text),
+				  0644);
 }

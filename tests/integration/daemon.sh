@@ -49,7 +49,7 @@ diff -r "$R/app-b.before" "$R/sys/fs/cgroup/workload.slice/app-b.service" ||
 managed=$(ctl --json daemon | jq -r '.managed[].cgroup')
 [ "$managed" = "/$app" ] || fail "managed set is '$managed'"
 explain=$(ctl --json explain "/$app")
-jq -e '[.decisions[].actions[].action] | index("set-vswap-max") and index("writeback")' \
+jq -e '[.decisions[].actions[].action] | index("set_vswap_max") and index("writeback")' \
 	<<<"$explain" >/dev/null || fail "explain lacks the actions: $explain"
 jq -e '.decisions[-1].actions[0].reason | test("vswap at .* of its cap")' <<<"$explain" >/dev/null ||
 	fail "explain gives no reason: $explain"

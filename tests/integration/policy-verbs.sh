@@ -105,7 +105,7 @@ expect_policy "$b" mine
 
 # --- unset-policy: back to what matches
 out=$(ctl --json unset-policy "$b")
-[ "$(jq -r '.changed, .policy' <<<"$out" | tr '\n' ' ')" = "true default " ] || fail "unset-policy: $out"
+[ "$(jq -r '.changed, .effective_policy' <<<"$out" | tr '\n' ' ')" = "true default " ] || fail "unset-policy: $out"
 [ ! -e "$R$file" ] || fail "attachment still there"
 expect_policy "$b" default
 ctl unset-policy "$b" | grep -q "no .* to remove" || fail "second unset-policy"
