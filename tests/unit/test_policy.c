@@ -288,6 +288,43 @@ static void test_cross_field_edges(void **state)
 	vswap_policy_free(p);
 }
 
+/* VSWAP_POLICY_NAME_RULE, case by case: the same rule for file names and attachments. */
+static void test_policy_names(void **state)
+{
+	static const struct {
+		const char *name;
+		bool valid;
+	} cases[] = {
+	    {"batch", true},
+	    {"a", true},
+	    {"db-2.slow_io@host", true},
+	    {"_x", true},
+	    {"0", true},
+	    {"1234567890123456789012345678901234567890123456789012345678901234", true}, /* 64 */
+	    {"12345678901234567890123456789012345678901234567890123456789012345", false},
+	    {"", false},
+	    {".hidden", false},
+	    {"-x", false},
+	    {"a/b", false},
+	    {"a b", false},
+	    {"a:b", false},
+	    {"é", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("name '%s'\n", cases[i].name);
+		assert_int_equal(vswap_policy_name_valid(cases[i].name), cases[i].valid);
+	}
+	/* A file whose name is no policy name is refused at 1:1, saying the rule. */
+	struct vswap_policy_error err = {};
+	struct vswap_policy *p = NULL;
+	assert_int_equal(
+	    vswap_policy_parse("{\"schema_version\": 1}", 21, "-x", "-x.json", &p, &err), -EBADMSG);
+	assert_null(p);
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.what, "not starting with"));
+}
+
 static void test_match_specificity(void **state)
 {
 	struct vswap_policy *def = parse_ok("{\"schema_version\": 1}");
@@ -387,8 +424,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_defaults),	      cmocka_unit_test(test_full_policy),
 	    cmocka_unit_test(test_rejections),	      cmocka_unit_test(test_ranges),
-	    cmocka_unit_test(test_cross_field_edges), cmocka_unit_test(test_match_specificity),
-	    cmocka_unit_test(test_json_locate),	      cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_cross_field_edges), cmocka_unit_test(test_policy_names),
+	    cmocka_unit_test(test_match_specificity), cmocka_unit_test(test_json_locate),
+	    cmocka_unit_test(test_round_trip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
