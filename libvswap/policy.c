@@ -164,6 +164,12 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 	if (has_nul(v))
 		return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
 	int r = vswap_size_parse(s, ret);
+	size_t n = strlen(s);
+	bool percent = r != -EINVAL && n > 0 && s[n - 1] == '%';
+	if (percent && !percent_ok)
+		return fail(ps, path, false, "a percentage is not allowed here");
+	if (percent && r == -ERANGE)
+		return fail(ps, path, false, "percentage \"%s\" out of range (at most 100%%)", s);
 	/* The same bound as for an integer: "8E" would be written back as a number json-c
 	 * cannot read (and no kernel limit goes that high). */
 	if (r == -ERANGE || (r == 0 && ret->kind == VSWAP_SIZE_BYTES && ret->bytes >= INT64_MAX))
@@ -171,8 +177,6 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 	if (r < 0)
 		return fail(ps, path, false, "\"%s\" is not a size (bytes, \"512M\", \"max\"%s)", s,
 			    percent_ok ? ", \"25%\"" : "");
-	if (!percent_ok && ret->kind == VSWAP_SIZE_PERCENT)
-		return fail(ps, path, false, "a percentage is not allowed here");
 	return 0;
 }
 

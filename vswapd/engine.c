@@ -174,6 +174,15 @@ static void because(char *why, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * Where a percentage condition stops holding: at its threshold, or once started BAND_PERCENT
+ * lower, never under 0 (a signal that cannot go under 0 would otherwise hold forever).
+ */
+static double percent_floor(double threshold, bool active)
+{
+	return active ? dmax(threshold - BAND_PERCENT, 0) : threshold;
+}
+
 /* One condition set, all of whose conditions must hold; why gets each one's clause. */
 static bool condition_holds(const struct vswap_condition *c, const struct signals *s, uint64_t cap,
 			    bool active, char *why, size_t why_len)
@@ -193,12 +202,13 @@ static bool condition_holds(const struct vswap_condition *c, const struct signal
 		if (cap == UINT64_MAX || cap == 0)
 			return false;
 		double pct = 100.0 * (double)s->vswap_current / (double)cap;
-		if (pct <= c->vswap_above_percent.value - band * BAND_PERCENT)
+		if (pct <= percent_floor(c->vswap_above_percent.value, active))
 			return false;
 		because(
 		    why, why_len,
 		    "vswap at %.1f%% of its cap (threshold %.0f%%; once started, down to %.0f%%)",
-		    pct, c->vswap_above_percent.value, c->vswap_above_percent.value - BAND_PERCENT);
+		    pct, c->vswap_above_percent.value,
+		    percent_floor(c->vswap_above_percent.value, true));
 	}
 	if (c->ratio_below.set) {
 		if (s->zswap == 0 || ratio >= c->ratio_below.value + band * BAND_RATIO)
@@ -207,7 +217,7 @@ static bool condition_holds(const struct vswap_condition *c, const struct signal
 			c->ratio_below.value);
 	}
 	if (c->pressure_some_above.set) {
-		if (s->memory_some_avg10 <= c->pressure_some_above.value - band * BAND_PERCENT)
+		if (s->memory_some_avg10 <= percent_floor(c->pressure_some_above.value, active))
 			return false;
 		because(why, why_len, "memory pressure %.2f%% above %.2f%%", s->memory_some_avg10,
 			c->pressure_some_above.value);

@@ -76,15 +76,17 @@ echo max >"$R/sys/fs/cgroup/$app/memory.vswap.max" # someone resets the knob
 wait_for 10 sh -c "[ \"\$(cat $R/sys/fs/cgroup/$app/memory.vswap.max)\" = $cap ]" ||
 	fail "the old policy stopped working after a bad reload"
 
-# Mutating requests need root; reading does not.
-if command -v setpriv >/dev/null; then
-	if setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" reload 2>"$R.err"; then
-		fail "an unprivileged reload was accepted"
-	fi
-	grep -q "permission denied" "$R.err" || fail "unprivileged reload: $(cat "$R.err")"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" daemon >/dev/null ||
-		fail "an unprivileged status request was refused"
+# Mutating requests need root; reading does not. setpriv (util-linux, scripts/install-deps)
+# drops to nobody; without it this check cannot run, and a test that skips it silently
+# would pass with the peer-credential check broken.
+command -v setpriv >/dev/null || fail "setpriv not found (util-linux): run scripts/install-deps"
+[ "$(id -u)" = 0 ] || fail "needs root: the peer-credential check runs vswapctl as nobody"
+if setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" reload 2>"$R.err"; then
+	fail "an unprivileged reload was accepted"
 fi
+grep -q "permission denied" "$R.err" || fail "unprivileged reload: $(cat "$R.err")"
+setpriv --reuid=65534 --regid=65534 --clear-groups "$vswapctl" --root "$R" daemon >/dev/null ||
+	fail "an unprivileged status request was refused"
 
 # The policy goes (inotify, no explicit reload): knobs return to what the daemon found.
 rm "$R/run/vswapd/policies.d/bad.json" "$R/etc/vswapd/policies.d/app-a.json"

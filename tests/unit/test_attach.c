@@ -45,6 +45,9 @@ static void test_parse_table(void **state)
 	    {"[X-VSwap]\nCgroup=/a\nPolicy=../etc/passwd\n", VSWAP_ATTACH_CGROUP, -EBADMSG, NULL,
 	     NULL, 3, 8},
 	    {"Policy=x\n", VSWAP_ATTACH_CGROUP, -EBADMSG, NULL, NULL, 1, 1},
+	    /* a policy name starts with no dot (files named .x.json are skipped) */
+	    {"[X-VSwap]\nPolicy=.hidden\n", VSWAP_ATTACH_UNIT, -EBADMSG, NULL, NULL, 2, 8},
+	    {"[X-VSwap]\nPolicy=a.b\n", VSWAP_ATTACH_UNIT, 0, "a.b", NULL, 2, 8},
 	};
 
 	(void)state;

@@ -166,6 +166,50 @@ static void test_set(void **state)
 	vswap_daemon_conf_done(&c);
 }
 
+/* Every value's edges, accepted and refused, as vswapd(8) gives them. */
+static void test_value_edges(void **state)
+{
+	static const struct {
+		const char *key, *value;
+		int ret;
+	} cases[] = {
+	    {"MetricsInterval", "1", 0},
+	    {"MetricsInterval", "3600", 0},
+	    {"MetricsInterval", "0.99", -EINVAL},
+	    {"MetricsInterval", "3600.5", -EINVAL},
+	    {"MetricsInterval", "15s", -EINVAL},
+	    {"MetricsInterval", "", -EINVAL},
+	    {"MetricsInterval", "inf", -EINVAL},
+	    {"MaxBackoff", "1", 0},
+	    {"MaxBackoff", "1024", 0},
+	    {"MaxBackoff", "1025", -EINVAL},
+	    {"MaxBackoff", "64 ", -EINVAL},
+	    {"DryRun", "no", 0},
+	    {"DryRun", "On", -EINVAL},
+	    {"DryRun", "", -EINVAL},
+	    {"LogLevel", "debug", 0},
+	    {"LogLevel", "crit", -EINVAL},
+	    {"ControlSocket", "/run/x/control", 0},
+	    {"ControlSocket", "../etc/x", -EINVAL},
+	    {"ControlSocket", "/run/x/..", -EINVAL},
+	    {"ControlSocket", "/", -EINVAL},
+	    {"ControlSocket", "/run/..x/control", 0},
+	    {"MetricsFile", "a/../b", -EINVAL},
+	};
+	struct vswap_daemon_conf c;
+
+	assert_int_equal(vswap_daemon_conf_init(&c), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *what = NULL;
+		print_message("%s=%s\n", cases[i].key, cases[i].value);
+		assert_int_equal(vswap_daemon_conf_set(&c, cases[i].key, cases[i].value, &what),
+				 cases[i].ret);
+		if (cases[i].ret < 0)
+			assert_non_null(what);
+	}
+	vswap_daemon_conf_done(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -176,6 +220,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_errors_all_or_nothing, setup,
 					    tmptree_fixture_teardown),
 	    cmocka_unit_test(test_set),
+	    cmocka_unit_test(test_value_edges),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
