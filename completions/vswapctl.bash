@@ -91,7 +91,7 @@ _vswapctl_policies() {
 	local root dir f name
 	local -A seen=()
 	root=$(_vswapctl_root)
-	for dir in usr/lib etc run; do # lowest precedence first: a later mask or file wins
+	for dir in usr/lib run etc; do # lowest precedence first: a later mask or file wins
 		for f in "$root/$dir/vswapd/policies.d/"*.json; do
 			[[ -e $f || -L $f ]] || continue
 			name=${f##*/}

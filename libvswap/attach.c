@@ -10,6 +10,7 @@
 #include "confdirs.h"
 #include "loaderror.h"
 #include "paths.h"
+#include "unitname.h"
 #include "util.h"
 
 #define SECTION "X-VSwap"
@@ -313,19 +314,6 @@ int vswap_attachments_load(const struct vswap_ctx *ctx, struct vswap_attachments
 	}
 	*ret = as;
 	return 0;
-}
-
-bool vswap_unit_name_valid(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 255 || !dot || dot == name || !dot[1] || name[0] == '.')
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(":_.@-\\", *p))
-			return false;
-	return true;
 }
 
 /* systemd-escape --path: "/a/b-c" -> "a-b\x2dc". */

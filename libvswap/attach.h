@@ -24,6 +24,7 @@
 #include "context.h"
 #include "loaderror.h"
 #include "paths.h"
+#include "unitname.h"
 #include "policy.h"
 
 enum vswap_attach_kind {
@@ -72,5 +73,3 @@ const struct vswap_attachment *vswap_attachments_find(const struct vswap_attachm
  */
 int vswap_attach_file(enum vswap_attach_kind kind, const char *target, const char *dir, char **ret);
 
-/* A unit name systemd would take: "name.type", [A-Za-z0-9:_.@\-] only, no "/". */
-bool vswap_unit_name_valid(const char *name);

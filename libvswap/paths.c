@@ -3,16 +3,18 @@
 
 #include "util.h"
 
+/* systemd's order for every *.d directory (units, sysctl.d, tmpfiles.d): the admin's /etc
+ * over the runtime /run over the vendor's /usr/lib. */
 const char *const vswap_policy_dirs[VSWAP_LAYER_COUNT] = {
     "usr/lib/vswapd/policies.d",
-    "etc/vswapd/policies.d",
     "run/vswapd/policies.d",
+    "etc/vswapd/policies.d",
 };
 
 const char *const vswap_attach_dirs[VSWAP_LAYER_COUNT] = {
     "usr/lib/vswapd/attach.d",
-    "etc/vswapd/attach.d",
     "run/vswapd/attach.d",
+    "etc/vswapd/attach.d",
 };
 
 const char *const vswap_unit_dirs[VSWAP_LAYER_COUNT] = {

@@ -4,8 +4,8 @@
 /*
  * Where things are: the root every path is below (--root DIR, else $VSWAP_ROOT, else "/"),
  * and every well-known path inside it. Paths here are relative to the root, without a
- * leading '/'. Layered directories are listed lowest precedence first, in systemd's order
- * where systemd owns the convention (unit drop-ins: /usr/lib < /run < /etc).
+ * leading '/'. Layered directories are listed lowest precedence first, all in systemd's
+ * order: /usr/lib < /run < /etc.
  */
 
 #include <stddef.h>

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "jsonpos.h"
+#include "unitname.h"
 #include "util.h"
 
 enum field_type {
@@ -431,9 +432,21 @@ static int check_match(const struct parser *ps, struct json_object *root, struct
 			    "needs exactly one of \"cgroup\", \"unit\", \"slice\"");
 	if (p->match_kind == VSWAP_MATCH_CGROUP && p->match[0] != '/')
 		return fail(ps, "match/cgroup", false, "a cgroup path starts with '/'");
-	if (p->match_kind != VSWAP_MATCH_CGROUP && strchr(p->match, '/'))
-		return fail(ps, p->match_kind == VSWAP_MATCH_UNIT ? "match/unit" : "match/slice",
-			    false, "a unit name has no '/'");
+	if (p->match_kind == VSWAP_MATCH_CGROUP)
+		return 0;
+	bool slice = p->match_kind == VSWAP_MATCH_SLICE;
+	const char *field = slice ? "match/slice" : "match/unit";
+	size_t n = strlen(p->match);
+	if (!strchr(p->match, '.') && !strchr(p->match, '/'))
+		return fail(ps, field, false,
+			    "\"%s\" can never match a unit: did you mean \"%s.%s\"?", p->match,
+			    p->match, slice ? "slice" : "service");
+	if (slice && (n < 7 || !streq(p->match + n - 6, ".slice")))
+		return fail(ps, field, false, "a slice's name ends in \".slice\"");
+	if (!vswap_unit_name_valid(p->match) || !vswap_unit_has_cgroup(p->match))
+		return fail(ps, field, false,
+			    "not the name of a unit with a cgroup (NAME.service, .scope, .slice, "
+			    ".socket, .mount or .swap)");
 	return 0;
 }
 
@@ -466,6 +479,23 @@ static int check_version_first(const struct parser *ps, struct json_object *root
 	if (!json_object_object_get_ex(root, "schema_version", &v))
 		return 0; /* check_semantics() reports it missing */
 	return parse_value(ps, &policy_fields[0], "schema_version", v, p);
+}
+
+/* A key given twice would silently lose its first value (json-c keeps the last). */
+static int check_duplicates(const struct parser *ps)
+{
+	char path[sizeof(ps->err->field)];
+	size_t offset;
+
+	if (!vswap_json_find_duplicate(ps->text, ps->len, &offset, path, sizeof(path)))
+		return 0;
+	if (ps->err) {
+		vswap_json_line_column(ps->text, offset, &ps->err->line, &ps->err->column);
+		snprintf(ps->err->field, sizeof(ps->err->field), "%s", path);
+		snprintf(ps->err->what, sizeof(ps->err->what),
+			 "given twice in one object (the first would be ignored)");
+	}
+	return -EBADMSG;
 }
 
 bool vswap_policy_name_valid(const char *name)
@@ -504,6 +534,8 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 		r = parse_syntax(&ps, &root);
 	if (r == 0 && !json_object_is_type(root, json_type_object))
 		r = fail(&ps, "", false, "a policy is a JSON object");
+	if (r == 0)
+		r = check_duplicates(&ps);
 	if (r == 0)
 		r = check_version_first(&ps, root, p);
 	if (r == 0)

@@ -61,12 +61,17 @@ __attribute__((noreturn)) static void open_many(const char *path, int n, const c
 		}
 		fds[ok++] = fd; /* kept open, never read */
 	}
-	/* The daemon closes what it refuses at once (after a "busy" line): count what stays. */
-	usleep(300 * 1000);
-	int kept = 0;
-	for (int i = 0; i < ok; i++) {
-		struct pollfd p = {.fd = fds[i], .events = POLLRDHUP};
-		kept += !(poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)));
+	/* The daemon closes what it refuses (after a "busy" line) as it gets to them, which a
+	 * busy daemon does late: count what stays open until the count holds for a second. */
+	int kept = ok, last = -1;
+	for (int round = 0; round < 100 && kept != last; round++) {
+		last = kept;
+		usleep(1000 * 1000);
+		kept = 0;
+		for (int i = 0; i < ok; i++) {
+			struct pollfd p = {.fd = fds[i], .events = POLLRDHUP};
+			kept += !(poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)));
+		}
 	}
 	fprintf(stderr, "kept %d of %d\n", kept, n);
 	printf("ready\n");
