@@ -72,4 +72,3 @@ const struct vswap_attachment *vswap_attachments_find(const struct vswap_attachm
  * -EINVAL for a target that cannot be one (see vswap_unit_name_valid, cgroup paths "/a/b").
  */
 int vswap_attach_file(enum vswap_attach_kind kind, const char *target, const char *dir, char **ret);
-

@@ -7,6 +7,7 @@
 #include <syslog.h>
 
 #include "paths.h"
+#include "text.h"
 #include "util.h"
 
 int vswap_daemon_conf_init(struct vswap_daemon_conf *c)
@@ -191,6 +192,22 @@ int vswap_daemon_conf_files(const struct vswap_ctx *ctx, struct vswap_conf_files
 	return 0;
 }
 
+/* What to say of an unknown key: the one it most likely meant, or the list. */
+static const char *unknown_key(const char *key)
+{
+	static char what[128];
+	const char *names[ELEMENTSOF(keys)];
+
+	for (size_t i = 0; i < ELEMENTSOF(keys); i++)
+		names[i] = keys[i].name;
+	const char *guess = vswap_closest(key, names, ELEMENTSOF(keys));
+	if (!guess)
+		return "unknown key (DryRun, LogLevel, ControlSocket, MetricsFile, "
+		       "MetricsInterval, MaxBackoff)";
+	snprintf(what, sizeof(what), "unknown key: did you mean %s?", guess);
+	return what;
+}
+
 struct line_error {
 	unsigned column;
 	const char *field;
@@ -232,8 +249,7 @@ static int parse_line(struct vswap_daemon_conf *c, char *line, bool *in_daemon,
 	err->field = key;
 	int r = vswap_daemon_conf_set(c, key, value, &err->what);
 	if (r == -ENOKEY)
-		err->what = "unknown key (DryRun, LogLevel, ControlSocket, MetricsFile, "
-			    "MetricsInterval, MaxBackoff)";
+		err->what = unknown_key(key);
 	else if (r == -EINVAL)
 		err->column = (unsigned)(value - line) + 1;
 	return r == -ENOMEM ? r : r < 0 ? -EINVAL : 0;

@@ -11,8 +11,8 @@ void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const ch
 		snprintf(e->path, sizeof(e->path), "%s", path);
 		if (err)
 			e->err = *err;
-		else {
-			e->err = (struct vswap_policy_error){};
+		else { /* about the file as a whole: its first line, never 0:0 */
+			e->err = (struct vswap_policy_error){.line = 1, .column = 1};
 			snprintf(e->err.what, sizeof(e->err.what), "%s", what);
 		}
 	}

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 
 #include "jsonpos.h"
+#include "text.h"
 #include "unitname.h"
 #include "util.h"
 
@@ -107,8 +108,17 @@ static const struct field condition_fields[] = {
 struct parser {
 	const char *text;
 	size_t len;
-	struct vswap_policy_error *err;
+	struct vswap_policy_errors *errs; /* every error, the first VSWAP_POLICY_ERRORS_MAX kept */
 };
+
+/* Keep one error. Returns -EBADMSG. */
+static int record(const struct parser *ps, const struct vswap_policy_error *e)
+{
+	if (ps->errs->n < VSWAP_POLICY_ERRORS_MAX)
+		ps->errs->e[ps->errs->n] = *e;
+	ps->errs->n++;
+	return -EBADMSG;
+}
 
 static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -116,18 +126,17 @@ static int fail(const struct parser *ps, const char *path, bool at_key, const ch
 static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
 {
 	struct vswap_json_pos pos = {};
+	struct vswap_policy_error e = {};
 	va_list ap;
 
-	if (!ps->err)
-		return -EBADMSG;
 	(void)vswap_json_locate(ps->text, ps->len, path, &pos);
-	vswap_json_line_column(ps->text, at_key ? pos.key_offset : pos.value_offset, &ps->err->line,
-			       &ps->err->column);
-	snprintf(ps->err->field, sizeof(ps->err->field), "%s", path);
+	vswap_json_line_column(ps->text, at_key ? pos.key_offset : pos.value_offset, &e.line,
+			       &e.column);
+	snprintf(e.field, sizeof(e.field), "%s", path);
 	va_start(ap, fmt);
-	vsnprintf(ps->err->what, sizeof(ps->err->what), fmt, ap);
+	vsnprintf(e.what, sizeof(e.what), fmt, ap);
 	va_end(ap);
-	return -EBADMSG;
+	return record(ps, &e);
 }
 
 static const struct field *find_field(const struct field *table, size_t n, const char *path)
@@ -136,6 +145,28 @@ static const struct field *find_field(const struct field *table, size_t n, const
 		if (streq(table[i].path, path))
 			return &table[i];
 	return NULL;
+}
+
+/* An unknown key, with the field of the same object it most likely meant. */
+static int unknown_field(const struct parser *ps, const struct field *table, size_t n,
+			 const char *prefix, const char *path, const char *key)
+{
+	const char *names[64];
+	size_t k = 0, plen = strlen(prefix);
+
+	for (size_t i = 0; i < n && k < ELEMENTSOF(names); i++) {
+		const char *rest = table[i].path + (plen ? plen + 1 : 0);
+		bool here =
+		    plen ? !strncmp(table[i].path, prefix, plen) && table[i].path[plen] == '/'
+			 : true;
+		if (here && !strchr(rest, '/'))
+			names[k++] = rest;
+	}
+	const char *guess = vswap_closest(key, names, k);
+	if (guess)
+		return fail(ps, path, true, "unknown field \"%s\": did you mean \"%s\"?", key,
+			    guess);
+	return fail(ps, path, true, "unknown field \"%s\"", key);
 }
 
 /* "\u0000" decodes to a NUL: C would see "1\u0000G" as "1", "/a\u0000b" as "/a". */
@@ -337,6 +368,8 @@ static int parse_value(const struct parser *ps, const struct field *f, const cha
 static int parse_object(const struct parser *ps, const struct field *table, size_t n,
 			const char *prefix, struct json_object *obj, void *base)
 {
+	bool bad = false;
+
 	json_object_object_foreach(obj, key, v)
 	{
 		char path[64];
@@ -347,19 +380,21 @@ static int parse_object(const struct parser *ps, const struct field *table, size
 		else
 			snprintf(path, sizeof(path), "%s", key);
 		const struct field *f = find_field(table, n, rel ? rel : path);
-		if (!f)
-			return fail(ps, path, true, "unknown field \"%s\"", key);
 		int r;
-		if (f->type == T_OBJECT && !json_object_is_type(v, json_type_object))
+		if (!f)
+			r = unknown_field(ps, table, n, rel ? "" : prefix, path, key);
+		else if (f->type == T_OBJECT && !json_object_is_type(v, json_type_object))
 			r = fail(ps, path, false, "expected an object");
 		else if (f->type == T_OBJECT)
 			r = parse_object(ps, table, n, path, v, base);
 		else
 			r = parse_value(ps, f, path, v, base);
-		if (r < 0)
+		if (r == -EBADMSG)
+			bad = true; /* said; on to the next field */
+		else if (r < 0)
 			return r;
 	}
-	return 0;
+	return bad ? -EBADMSG : 0;
 }
 
 /* Defaults go through the same value parser, so they obey the same ranges. */
@@ -402,13 +437,10 @@ static int parse_syntax(const struct parser *ps, struct json_object **ret)
 		e = json_tokener_error_parse_unexpected;
 	if (e != json_tokener_success || !root) {
 		json_object_put(root);
-		if (ps->err) {
-			vswap_json_line_column(ps->text, end, &ps->err->line, &ps->err->column);
-			ps->err->field[0] = '\0';
-			snprintf(ps->err->what, sizeof(ps->err->what), "JSON syntax: %s",
-				 json_tokener_error_desc(e));
-		}
-		return -EBADMSG;
+		struct vswap_policy_error pe = {};
+		vswap_json_line_column(ps->text, end, &pe.line, &pe.column);
+		snprintf(pe.what, sizeof(pe.what), "JSON syntax: %s", json_tokener_error_desc(e));
+		return record(ps, &pe);
 	}
 	*ret = root;
 	return 0;
@@ -484,18 +516,14 @@ static int check_version_first(const struct parser *ps, struct json_object *root
 /* A key given twice would silently lose its first value (json-c keeps the last). */
 static int check_duplicates(const struct parser *ps)
 {
-	char path[sizeof(ps->err->field)];
+	struct vswap_policy_error e = {};
 	size_t offset;
 
-	if (!vswap_json_find_duplicate(ps->text, ps->len, &offset, path, sizeof(path)))
+	if (!vswap_json_find_duplicate(ps->text, ps->len, &offset, e.field, sizeof(e.field)))
 		return 0;
-	if (ps->err) {
-		vswap_json_line_column(ps->text, offset, &ps->err->line, &ps->err->column);
-		snprintf(ps->err->field, sizeof(ps->err->field), "%s", path);
-		snprintf(ps->err->what, sizeof(ps->err->what),
-			 "given twice in one object (the first would be ignored)");
-	}
-	return -EBADMSG;
+	vswap_json_line_column(ps->text, offset, &e.line, &e.column);
+	snprintf(e.what, sizeof(e.what), "given twice in one object (the first would be ignored)");
+	return record(ps, &e);
 }
 
 bool vswap_policy_name_valid(const char *name)
@@ -507,14 +535,15 @@ bool vswap_policy_name_valid(const char *name)
 		   n;
 }
 
-int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
-		       struct vswap_policy **ret, struct vswap_policy_error *err)
+int vswap_policy_parse_all(const char *text, size_t len, const char *name, const char *source,
+			   struct vswap_policy **ret, struct vswap_policy_errors *errs)
 {
-	struct parser ps = {.text = text, .len = len, .err = err};
+	struct parser ps = {.text = text, .len = len, .errs = errs};
 	struct json_object *root = NULL;
 	struct vswap_policy *p = calloc(1, sizeof(*p));
 	int r;
 
+	*errs = (struct vswap_policy_errors){};
 	if (!p)
 		return -ENOMEM;
 	r = apply_defaults(p);
@@ -523,12 +552,10 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 	if (r == 0)
 		r = set_string(&p->source, source);
 	if (r == 0 && !vswap_policy_name_valid(name)) {
-		if (err) {
-			*err = (struct vswap_policy_error){.line = 1, .column = 1};
-			snprintf(err->what, sizeof(err->what),
-				 "the file name gives no policy name (%s)", VSWAP_POLICY_NAME_RULE);
-		}
-		r = -EBADMSG;
+		struct vswap_policy_error e = {.line = 1, .column = 1};
+		snprintf(e.what, sizeof(e.what), "the file name gives no policy name (%s)",
+			 VSWAP_POLICY_NAME_RULE);
+		r = record(&ps, &e);
 	}
 	if (r == 0)
 		r = parse_syntax(&ps, &root);
@@ -538,6 +565,7 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 		r = check_duplicates(&ps);
 	if (r == 0)
 		r = check_version_first(&ps, root, p);
+	/* Every field's error, not only the first: the semantics only of fields that parsed. */
 	if (r == 0)
 		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", root, p);
 	if (r == 0)
@@ -549,6 +577,17 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 	}
 	*ret = p;
 	return 0;
+}
+
+int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
+		       struct vswap_policy **ret, struct vswap_policy_error *err)
+{
+	struct vswap_policy_errors errs;
+	int r = vswap_policy_parse_all(text, len, name, source, ret, &errs);
+
+	if (r == -EBADMSG && err)
+		*err = errs.e[0];
+	return r;
 }
 
 struct vswap_policy *vswap_policy_free(struct vswap_policy *p)

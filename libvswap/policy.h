@@ -100,13 +100,25 @@ struct vswap_policy_error {
 	"1 to 64 letters, digits, '_', '.', '@' or '-', not starting with '.' or '-'"
 bool vswap_policy_name_valid(const char *name);
 
+/* Every error of one file: the first VSWAP_POLICY_ERRORS_MAX kept, n counts them all. */
+#define VSWAP_POLICY_ERRORS_MAX 16
+struct vswap_policy_errors {
+	size_t n;
+	struct vswap_policy_error e[VSWAP_POLICY_ERRORS_MAX];
+};
+
 /*
  * Parse one policy file's text. name is the policy's name (file name without ".json"),
- * source its path (kept for messages). -EBADMSG with err filled on any error: syntax,
- * unknown field, wrong type, out of range, newer schema_version.
+ * source its path (kept for messages). -EBADMSG with err filled (the first error) on any
+ * error: syntax, unknown field, wrong type, out of range, newer schema_version.
  */
 int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
 		       struct vswap_policy **ret, struct vswap_policy_error *err);
+
+/* The same, with every error of the file (each field's own, bounded) rather than the first:
+ * -EBADMSG with errs->n >= 1. */
+int vswap_policy_parse_all(const char *text, size_t len, const char *name, const char *source,
+			   struct vswap_policy **ret, struct vswap_policy_errors *errs);
 struct vswap_policy *vswap_policy_free(struct vswap_policy *p);
 
 /*

@@ -46,6 +46,9 @@ const struct vswap_policy *vswap_policy_set_match(const struct vswap_policy_set 
 						  void *userdata,
 						  const struct vswap_attachment **ret_by);
 
+/* The loaded policy whose name is closest to name (a likely typo), or NULL. */
+const char *vswap_policy_set_suggest(const struct vswap_policy_set *set, const char *name);
+
 /* The policy named name, or NULL. */
 const struct vswap_policy *vswap_policy_set_find(const struct vswap_policy_set *set,
 						 const char *name);

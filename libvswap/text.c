@@ -49,3 +49,46 @@ char *vswap_utf8_valid(const char *s)
 	*p = '\0';
 	return d;
 }
+
+/* Optimal string alignment distance, bounded: anything past 8 is 9. */
+static size_t distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t d[33][33];
+
+	if (la > 32 || lb > 32)
+		return 9;
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t best = d[i - 1][j] + 1;
+			best = d[i][j - 1] + 1 < best ? d[i][j - 1] + 1 : best;
+			best = d[i - 1][j - 1] + cost < best ? d[i - 1][j - 1] + cost : best;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+const char *vswap_closest(const char *word, const char *const *candidates, size_t n)
+{
+	size_t len = strlen(word);
+	size_t limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+	const char *best = NULL;
+	size_t best_d = limit + 1;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t d = candidates[i] ? distance(word, candidates[i]) : best_d;
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}

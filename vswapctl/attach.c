@@ -388,7 +388,12 @@ static int set_precheck(const struct vswap_ctx *ctx, const struct vswapctl_optio
 	if (r < 0)
 		return r;
 	bool known = vswap_policy_set_find(set, req->policy);
-	if (!known && !req->file_text)
+	const char *guess = known ? NULL : vswap_policy_set_suggest(set, req->policy);
+	if (!known && !req->file_text && guess)
+		r = vswapctl_fail(-ENOENT,
+				  "no policy named \"%s\": did you mean \"%s\"? Nothing changed",
+				  req->policy, guess);
+	else if (!known && !req->file_text)
 		r = vswapctl_fail(-ENOENT,
 				  "no policy named \"%s\" (see vswapctl list-policies), nothing "
 				  "changed",

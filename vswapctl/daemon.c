@@ -2,6 +2,7 @@
 /* Verbs that talk to a running vswapd over its control socket (protocol.h). */
 #include <json-c/json.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "cgroup.h"
 #include "context.h"
@@ -123,7 +124,13 @@ static void print_decision(struct json_object *d)
 	struct json_object *list;
 
 	print_open_object(NULL);
-	print_double("time_s", "  at %s s", json_object_get_double(get(d, "time_s")));
+	time_t t = (time_t)json_object_get_int64(get(d, "time_unix_s"));
+	char when[32] = "?";
+	struct tm tm;
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	print_uint("time_unix_s", NULL, (uint64_t)t);
+	print_text("  at %s", when);
 	print_string("trigger", " (%s)", get_str(d, "trigger"));
 	print_string("policy", ", policy %s:\n", get_str(d, "policy"));
 	print_open_array("actions");

@@ -48,7 +48,6 @@ static bool has_suffix(const char *s, const char *suffix)
 static void verdict(struct validation *v, const char *path, const struct vswap_policy_error *err,
 		    const char *what_valid)
 {
-	v->checked++;
 	v->bad |= err != NULL;
 	print_open_object(NULL);
 	print_string("file", NULL, path);
@@ -99,14 +98,19 @@ static void validate_attachment(struct validation *v, const char *path, const ch
 static void validate_policy(struct validation *v, const char *path, const char *text, size_t len)
 {
 	_cleanup_free_ char *name = policy_name(path);
+	struct vswap_policy_errors errs;
 	struct vswap_policy_error err = {};
 	struct vswap_policy *p = NULL;
 	char what[300];
-	int r = vswap_policy_parse(text, len, name, path, &p, &err);
+	int r = vswap_policy_parse_all(text, len, name, path, &p, &errs);
 
+	if (r == -EBADMSG) {
+		for (size_t i = 0; i < errs.n && i < ELEMENTSOF(errs.e); i++)
+			verdict(v, path, &errs.e[i], NULL);
+		return;
+	}
 	if (r < 0) {
-		if (r != -EBADMSG)
-			snprintf(err.what, sizeof(err.what), "%s", strerror(-r));
+		snprintf(err.what, sizeof(err.what), "%s", strerror(-r));
 		verdict(v, path, &err, NULL);
 		return;
 	}
@@ -129,6 +133,7 @@ static void validate_file(struct validation *v, const char *path)
 	size_t len;
 	int r = vswap_read_file(path, &text, &len);
 
+	v->checked++;
 	if (r < 0)
 		io_verdict(v, path, r);
 	else if (has_suffix(path, ".conf"))
@@ -177,10 +182,14 @@ static int validate_dir(struct validation *v, const char *dir)
 	return 0;
 }
 
+/* A set's errors, each file named as an editor opens it (below --root: the staged file). */
 static void set_errors(struct validation *v, const struct vswap_policy_load_errors *errs)
 {
-	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++)
-		verdict(v, errs->errors[i].path, &errs->errors[i].err, NULL);
+	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++) {
+		char path[1024];
+		verdict(v, vswapctl_file(errs->errors[i].path, path, sizeof(path)),
+			&errs->errors[i].err, NULL);
+	}
 }
 
 /* No files named: the whole configuration below the root, as vswapd would load it. */
@@ -195,6 +204,7 @@ static int validate_root(struct validation *v, const struct vswapctl_options *op
 
 	if (r < 0)
 		return r;
+	v->checked++; /* the tree, as one */
 	if ((r = vswap_daemon_conf_init(&conf)) < 0)
 		return r;
 	r = vswap_daemon_conf_load(ctx, &conf, &errs);

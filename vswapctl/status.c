@@ -150,26 +150,6 @@ static int status_unit(struct status *st, const char *unit)
 	return status_named(st, 1, argv);
 }
 
-/* Without the memory controller on cgroup2 there is nothing to show: say so, not an empty
- * table. */
-static int check_memory_controller(const struct vswap_ctx *ctx)
-{
-	struct vswap_caps caps;
-	int r = vswap_caps_probe(ctx, &caps);
-
-	if (r < 0)
-		return vswapctl_fail(r, "cannot probe the kernel: %s", strerror(-r));
-	bool on = caps.memory_controller;
-	vswap_caps_done(&caps);
-	if (!on)
-		return vswapctl_fail(
-		    -EOPNOTSUPP,
-		    "the memory controller is not enabled on the cgroup2 hierarchy "
-		    "at %s: no cgroup has memory figures (see vswapctl capabilities)",
-		    ctx->cgroup_mount);
-	return 0;
-}
-
 int verb_status(int argc, char **argv, const struct vswapctl_options *opts)
 {
 	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
@@ -180,7 +160,7 @@ int verb_status(int argc, char **argv, const struct vswapctl_options *opts)
 		return r;
 	if (opts->unit && argc > 0)
 		return vswapctl_fail(-EINVAL, "status: name cgroups or --unit, not both");
-	if ((r = check_memory_controller(ctx)) < 0)
+	if ((r = vswapctl_need_memory_controller(ctx)) < 0)
 		return r;
 	st.ctx = ctx;
 	st.table = table_new(columns, ELEMENTSOF(columns));

@@ -246,7 +246,7 @@ int verb_top(int argc, char **argv, const struct vswapctl_options *opts)
 	struct termios saved;
 	int r = vswapctl_open(opts, &ctx);
 
-	if (r < 0)
+	if (r < 0 || (r = vswapctl_need_memory_controller(ctx)) < 0)
 		return r;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);

@@ -5,9 +5,11 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "caps.h"
 #include "context.h"
 #include "loaderror.h"
 #include "paths.h"
+#include "text.h"
 #include "util.h"
 
 struct verb {
@@ -129,10 +131,30 @@ void vswapctl_print_error(const char *path, const struct vswap_policy_error *err
 		*err->field ? ": " : "", err->what);
 }
 
+static const char *display_root = "/";
+
+void vswapctl_set_root(const char *root)
+{
+	display_root = root;
+}
+
+const char *vswapctl_file(const char *path, char *buf, size_t len)
+{
+	size_t n = strlen(display_root);
+
+	while (n > 0 && display_root[n - 1] == '/')
+		n--;
+	snprintf(buf, len, "%.*s%s", (int)n, display_root, path);
+	return buf;
+}
+
 void vswapctl_print_load_errors(const struct vswap_policy_load_errors *errs)
 {
+	char path[1024];
+
 	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++)
-		vswapctl_print_error(errs->errors[i].path, &errs->errors[i].err);
+		vswapctl_print_error(vswapctl_file(errs->errors[i].path, path, sizeof(path)),
+				     &errs->errors[i].err);
 	if (errs->n > ELEMENTSOF(errs->errors))
 		fprintf(stderr, "... and %zu more errors\n", errs->n - ELEMENTSOF(errs->errors));
 }
@@ -162,6 +184,24 @@ int vswapctl_open_config(const struct vswapctl_options *opts, struct vswap_ctx *
 	int r = vswap_ctx_new_config(opts->root, ret);
 
 	return r < 0 ? open_failed(opts, r, false) : 0;
+}
+
+int vswapctl_need_memory_controller(const struct vswap_ctx *ctx)
+{
+	struct vswap_caps caps;
+	int r = vswap_caps_probe(ctx, &caps);
+
+	if (r < 0)
+		return vswapctl_fail(r, "cannot probe the kernel: %s", strerror(-r));
+	bool on = caps.memory_controller;
+	vswap_caps_done(&caps);
+	if (!on)
+		return vswapctl_fail(
+		    -EOPNOTSUPP,
+		    "the memory controller is not enabled on the cgroup2 hierarchy "
+		    "at %s: no cgroup has memory figures (see vswapctl capabilities)",
+		    ctx->cgroup_mount);
+	return 0;
 }
 
 static void print_usage(FILE *f)
@@ -212,6 +252,21 @@ static int parse_count(const char *s, unsigned *ret)
 				     s);
 	*ret = (unsigned)n;
 	return 0;
+}
+
+static int unknown_verb(const char *name)
+{
+	const char *names[ELEMENTSOF(verbs)];
+
+	for (size_t i = 0; i < ELEMENTSOF(verbs); i++)
+		names[i] = verbs[i].name;
+	const char *guess = vswap_closest(name, names, ELEMENTSOF(verbs));
+	if (guess)
+		vswapctl_error("unknown verb '%s': did you mean '%s'? (see vswapctl --help)", name,
+			       guess);
+	else
+		vswapctl_error("unknown verb '%s' (see vswapctl --help)", name);
+	return VSWAPCTL_EXIT_USAGE;
 }
 
 static const struct verb *find_verb(const char *name)
@@ -313,6 +368,23 @@ static int parse_option(int c, struct vswapctl_options *opts, bool *help)
 	return -EINVAL; /* getopt said why */
 }
 
+/* getopt said an option is unknown: name the one it most likely meant. */
+static void suggest_option(const char *arg, const struct option *options)
+{
+	const char *names[32];
+	char word[64];
+	size_t n = 0;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return;
+	snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	for (; options[n].name && n < ELEMENTSOF(names); n++)
+		names[n] = options[n].name;
+	const char *guess = vswap_closest(word, names, n);
+	if (guess)
+		vswapctl_error("did you mean --%s?", guess);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -334,16 +406,18 @@ int main(int argc, char **argv)
 	int c, r;
 
 	while ((c = getopt_long(argc, argv, "hn:", options, NULL)) >= 0)
-		if ((r = parse_option(c, &opts, &help)) != 0)
+		if ((r = parse_option(c, &opts, &help)) != 0) {
+			if (c == '?')
+				suggest_option(argv[optind - 1], options);
 			return r > 0 ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
+		}
 	if (optind >= argc) {
 		print_usage(help ? stdout : stderr);
 		return help ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
 	}
 	const struct verb *v = find_verb(argv[optind]);
-	if (!v) {
-		vswapctl_error("unknown verb '%s' (see vswapctl --help)", argv[optind]);
-		return VSWAPCTL_EXIT_USAGE;
-	}
+	if (!v)
+		return unknown_verb(argv[optind]);
+	vswapctl_set_root(vswap_root_resolve(opts.root));
 	return vswapctl_exit_status(run_verb(v, argc - optind - 1, argv + optind + 1, help, &opts));
 }

@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "protocol.h"
 
@@ -55,10 +56,22 @@ struct vswap_ctx;
 int vswapctl_open(const struct vswapctl_options *opts, struct vswap_ctx **ret);
 int vswapctl_open_config(const struct vswapctl_options *opts, struct vswap_ctx **ret);
 
+/* Without the memory controller on cgroup2 there is nothing to show: -EOPNOTSUPP, said, with
+ * a pointer to `vswapctl capabilities`, rather than an empty table. */
+int vswapctl_need_memory_controller(const struct vswap_ctx *ctx);
+
 /* Say why on stderr ("vswapctl: ..."). */
 void vswapctl_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Say why and return err: "return vswapctl_fail(-EINVAL, ...)". */
 int vswapctl_fail(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/*
+ * A configuration file's path ("/etc/vswapd/...", relative to the root) as an editor opens
+ * it: below --root DIR, "DIR/etc/vswapd/...". In buf; returns it.
+ */
+const char *vswapctl_file(const char *path, char *buf, size_t len);
+/* The root those paths are below (main() sets it from --root / $VSWAP_ROOT). */
+void vswapctl_set_root(const char *root);
 
 /* FILE:LINE:COLUMN: FIELD: what, on stderr: the one format of every configuration error. */
 struct vswap_policy_error;

@@ -224,9 +224,14 @@ static struct json_object *cmd_override(struct commands *c, struct json_object *
 
 	if (!mc)
 		return err;
-	if (!policy || !vswap_policy_set_find(c->state->policies, policy))
+	if (!policy || !vswap_policy_set_find(c->state->policies, policy)) {
+		const char *guess =
+		    policy ? vswap_policy_set_suggest(c->state->policies, policy) : NULL;
 		return vswap_reply_new_error(VSWAP_ERROR_NO_SUCH_POLICY,
-					     "\"policy\": no policy named %s", strna(policy));
+					     "\"policy\": no policy named %s%s%s%s", strna(policy),
+					     guess ? " (did you mean " : "", guess ? guess : "",
+					     guess ? "?)" : "");
+	}
 	if (managed_set_override(mc, policy) < 0)
 		return vswap_reply_new_error(VSWAP_ERROR_INTERNAL, "out of memory");
 	log_notice("%s: runtime override: policy %s", mc->display, policy);

@@ -2,6 +2,7 @@
 #include "evaluate.h"
 
 #include <json-c/json.h>
+#include <time.h>
 
 #include "cgroup.h"
 #include "log.h"
@@ -17,7 +18,8 @@ static char *explain_text(const struct evaluate_env *env, const char *policy,
 	struct json_object *acts = json_object_new_array();
 	struct json_object *notes = json_object_new_array();
 
-	json_object_object_add(o, "time_s", json_object_new_double(now_s));
+	/* Wall clock: what an operator compares with the journal and other hosts. */
+	json_object_object_add(o, "time_unix_s", json_object_new_int64((int64_t)time(NULL)));
 	json_object_object_add(o, "trigger", json_object_new_string(why));
 	json_object_object_add(o, "policy", json_object_new_string(policy));
 	json_object_object_add(o, "inputs", s ? signals_to_json(s) : NULL);

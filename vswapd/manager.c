@@ -142,9 +142,9 @@ static void log_load_errors(const struct vswap_policy_load_errors *errs, char **
 		const struct vswap_policy_load_error *e = &errs->errors[i];
 		log_full(LOG_ERR, 0, "%s:%u:%u: %s%s%s", e->path, e->err.line, e->err.column,
 			 e->err.field, *e->err.field ? ": " : "", e->err.what);
-		int n =
-		    snprintf(summary + used, sizeof(summary) - used, "%s%s:%u:%u: %s",
-			     used ? "; " : "", e->path, e->err.line, e->err.column, e->err.what);
+		int n = snprintf(summary + used, sizeof(summary) - used, "%s%s:%u:%u: %s%s%s",
+				 used ? "; " : "", e->path, e->err.line, e->err.column,
+				 e->err.field, *e->err.field ? ": " : "", e->err.what);
 		used = n > 0 && (size_t)n < sizeof(summary) - used ? used + (size_t)n : used;
 	}
 	free(*ret_summary);
