@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "manager.h"
 
+#include <malloc.h>
 #include <systemd/sd-daemon.h>
 
 #include "control.h"
@@ -90,10 +91,22 @@ static void hook_removing(struct managed *mc, void *userdata)
 	scheduler_forget(m->st.scheduler, mc);
 }
 
+/*
+ * When this many records went in one rescan (a burst of jobs ended), give their heap back:
+ * glibc keeps freed memory below the heap's top, and a daemon that once managed 1000 cgroups
+ * would hold their memory for good (measured by tests/soak/churn.sh: VmRSS at rest after
+ * 10 000 cgroups came and went varied by 2 MiB with where the last rescan's frees fell).
+ */
+#define TRIM_AFTER_DROPPED 256
+
 static int manager_rescan(struct manager *m)
 {
+	size_t before = m->st.managed.n;
+
 	unit_cache_flush(m->units); /* a unit may have started or stopped since */
 	int r = registry_rescan(&m->st.managed, m->st.policies);
+	if (before >= m->st.managed.n + TRIM_AFTER_DROPPED)
+		(void)malloc_trim(0);
 	if (r < 0)
 		return log_error_errno(r, "cannot walk the whole cgroup tree");
 	log_debug("managing %zu cgroups", m->st.managed.n);
