@@ -84,7 +84,7 @@ static const struct verb verbs[] = {
     {"explain", 1, 1, 0, verb_explain, "explain CGROUP", "vswapd's last decisions for a cgroup",
      "The last decisions vswapd took for a cgroup that did or noted something: inputs,\n"
      "actions with their reasons and results, and notes on what it could not do."},
-    {"reload", 0, 0, 0, verb_reload, "reload", "make vswapd reload its configuration",
+    {"reload", 0, 0, 0, verb_reload, "reload", "make vswapd reload its policies and attachments",
      "Make vswapd reload its policies (root only). Exit 1, naming FILE:LINE:COLUMN, when\n"
      "a file is invalid: the previous policies then stay in force."},
     {"metrics", 0, 0, 0, verb_metrics, "metrics", "vswapd's OpenMetrics text",
