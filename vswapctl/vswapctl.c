@@ -91,26 +91,29 @@ static const struct verb verbs[] = {
      "vswapd's metrics in the OpenMetrics text format (for Prometheus)."},
 };
 
+__attribute__((format(printf, 1, 0))) static void say(const char *fmt, va_list ap)
+{
+	fputs("vswapctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void vswapctl_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vswapctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int vswapctl_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vswapctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return err;
 }
 
