@@ -9,11 +9,12 @@
  *                               took and the reply's "ok" ("ok true 12.3"); exit 1 without
  *                               a reply
  *
- * "hold" and "noread" wait until killed; the connections the daemon kept open (it closes
- * those it refuses) are counted on stderr ("kept K of N").
+ * "hold" and "noread" wait until killed; on SIGUSR1 they count on stderr the connections
+ * the daemon kept open ("kept K of N"; it closes those it refuses, after a "busy" line).
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,23 +62,24 @@ __attribute__((noreturn)) static void open_many(const char *path, int n, const c
 		}
 		fds[ok++] = fd; /* kept open, never read */
 	}
-	/* The daemon closes what it refuses (after a "busy" line) as it gets to them, which a
-	 * busy daemon does late: count what stays open until the count holds for a second. */
-	int kept = ok, last = -1;
-	for (int round = 0; round < 100 && kept != last; round++) {
-		last = kept;
-		usleep(1000 * 1000);
-		kept = 0;
+	/* The daemon closes what it refuses (after a "busy" line) as it gets to them: count
+	 * what stays open when asked (SIGUSR1), once the caller saw its queue drained. */
+	sigset_t usr1;
+	int sig;
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, NULL);
+	printf("ready\n");
+	fflush(stdout);
+	for (;;) {
+		sigwait(&usr1, &sig);
+		int kept = 0;
 		for (int i = 0; i < ok; i++) {
 			struct pollfd p = {.fd = fds[i], .events = POLLRDHUP};
 			kept += !(poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP)));
 		}
+		fprintf(stderr, "kept %d of %d\n", kept, n);
 	}
-	fprintf(stderr, "kept %d of %d\n", kept, n);
-	printf("ready\n");
-	fflush(stdout);
-	for (;;)
-		pause();
 }
 
 static int timed(const char *path, const char *json)
