@@ -44,8 +44,9 @@ static int open_manager(sd_bus **ret)
 	bool user = geteuid() != 0;
 	int r = user ? sd_bus_open_user(ret) : sd_bus_open_system(ret);
 
-	if (r < 0)
-		return vswapctl_fail(r, "cannot reach the systemd %s manager over D-Bus: %s%s",
+	if (r < 0) /* no bus socket is no manager to reach, not a name that does not exist */
+		return vswapctl_fail(r == -ENOENT ? -ENOTCONN : r,
+				     "cannot reach the systemd %s manager over D-Bus: %s%s",
 				     user ? "user" : "system", strerror(-r),
 				     user ? " (as a user, run needs your own systemd instance: a "
 					    "login session, or loginctl enable-linger)"
