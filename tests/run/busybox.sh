@@ -59,7 +59,7 @@ check "the attachment is gone after exit" no_attachments
 check "libcgroup's cgroup is gone after exit" no_scopes
 
 # --- while it runs: show-policy, vswapd, the knob; then a signal through ---------------------
-vswapctl run --unit job1 --policy batch -- sleep 300 >/tmp/job1.out 2>/tmp/job1.err &
+vswapctl run --unit job1 --policy batch -- sleep 60 >/tmp/job1.out 2>/tmp/job1.err &
 job1=$!
 check "job1 started" wait_for 30 grep -q '^Running in cgroup /job1.scope' /tmp/job1.err
 check "job1's attachment is in /run/vswapd/attach.d" test -f /run/vswapd/attach.d/job1.scope.conf

@@ -72,12 +72,12 @@ check "the attachment is gone after exit" no_attachments
 check "the scope is gone after exit" wait_for 10 no_run_scopes
 
 # --- while it runs ------------------------------------------------------------------------------
-vswapctl run --unit job1 --policy batch -- sleep 300 >"$OUT/job1.out" 2>"$OUT/job1.err" &
+vswapctl run --unit job1 --policy batch -- sleep 60 >"$OUT/job1.out" 2>"$OUT/job1.err" &
 job1=$!
 check "job1 started" wait_for 60 grep -q '^Running as unit job1.scope' "$OUT/job1.err"
 check "job1.scope is active" test "$(systemctl is-active job1.scope)" = active
 check "job1.scope says what it runs" \
-	test "$(systemctl show -P Description job1.scope)" = "vswapctl run: sleep 300"
+	test "$(systemctl show -P Description job1.scope)" = "vswapctl run: sleep 60"
 check "its attachment: /run/vswapd/attach.d/system.slice-job1.scope.conf" \
 	grep -qx 'Policy=batch' /run/vswapd/attach.d/system.slice-job1.scope.conf
 vswapctl show-policy --unit job1.scope --json >"$OUT/show-job1.json" 2>&1
