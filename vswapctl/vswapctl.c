@@ -98,14 +98,16 @@ static const struct verb verbs[] = {
     {"metrics", 0, 0, 0, verb_metrics, "metrics", "vswapd's OpenMetrics text",
      "vswapd's metrics in the OpenMetrics text format (for Prometheus)."},
     {"run", 1, -1, OPT_F_POLICY | OPT_F_PROPERTY | OPT_F_UNIT | OPT_F_WAIT | VERB_RUNS_COMMAND,
-     verb_run, "run [--policy NAME|FILE] [-p KEY=VALUE]... [--unit NAME] [--wait] [--] COMMAND...",
+     verb_run, "run [OPTIONS] [--] COMMAND...",
      "run a command under a policy, in a cgroup of its own",
+     "Options: --policy NAME|FILE, -p KEY=VALUE (repeatable), --unit NAME, --wait.\n"
      "Run COMMAND in a new cgroup under a policy: a transient scope NAME.scope where systemd\n"
-     "is init, else a cgroup NAME.scope that libcgroup makes next to the caller's. The\n"
-     "policy (--policy NAME, or a FILE; -p KEY=VALUE sets single fields, vswap.max=2G) is\n"
-     "attached below /run and COMMAND starts only once vswapd has applied it. The\n"
-     "attachment goes when COMMAND ends (--wait: when every process of the cgroup has);\n"
-     "vswapctl then ends as COMMAND did: its exit status, or its signal. Needs vswapd."},
+     "is init, else a cgroup NAME.scope that libcgroup makes next to the caller's (NAME:\n"
+     "--unit, else vswap-run-RANDOM). The policy (--policy NAME, or a FILE; -p sets single\n"
+     "fields, vswap.max=2G) is attached below /run and COMMAND starts only once vswapd has\n"
+     "applied it. The attachment goes when COMMAND ends (--wait: when every process of the\n"
+     "cgroup has); vswapctl then ends as COMMAND did: its exit status, or its signal. Needs\n"
+     "vswapd."},
 };
 
 void vswapctl_error(const char *fmt, ...)

@@ -38,7 +38,10 @@ cat >/etc/vswapd/policies.d/batch.json <<'JSON'
 { "schema_version": 1, "match": { "cgroup": "/batch.slice/*.service" },
   "vswap": { "max": "24M" }, "zswap": { "writeback": true } }
 JSON
-vswapd --log-level debug >/out/vswapd.log 2>&1 &
+# The fault shim (tests/fault) fails vswapd's reads of /held.scope's memory.stat: vswapd
+# manages that cgroup with its policy at once but can never evaluate it under it (below).
+LD_PRELOAD=/lib/vswap_fault.so VSWAP_FAULTS='openr:*/held.scope/memory.stat:EIO' \
+	VSWAP_FAULT_LOG=/out/faults.log vswapd --log-level debug >/out/vswapd.log 2>&1 &
 daemon=$!
 check "vswapd is up" wait_for 20 test -S /run/vswapd/control
 [ -e $cg/init.scope ] && echo "note: an init.scope exists"
@@ -86,6 +89,10 @@ check "exit status 7 passes through" [ $rc = 7 ]
 vswapctl run --policy batch -- sh -c 'kill -KILL $$' 2>/dev/null
 rc=$?
 check "a command killed by SIGKILL: vswapctl dies of SIGKILL too (rc $rc = 137)" [ $rc = 137 ]
+# A shell shows 128+N for an exit with that code too: its parent must see a death by signal.
+ws=$(waitstatus vswapctl run --policy batch -- sh -c 'kill -TERM $$' 2>/dev/null)
+check "a command killed by SIGTERM: vswapctl's parent sees it killed by signal 15 ($ws)" \
+	[ "$ws" = "killed by signal 15" ]
 vswapctl run --policy batch -- /no/such/command 2>/tmp/enoent.err
 rc=$?
 check "a command that does not exist: 127 ($rc)" [ $rc = 127 ]
@@ -126,6 +133,23 @@ refused 1 "a policy FILE with an error" --policy /tmp/bad.json
 grep -q '/tmp/bad.json:2:' /tmp/refused.err
 check "  ... named FILE:LINE:COLUMN" [ $? = 0 ]
 refused 2 "--root" --root /tmp --policy batch
+
+# --- not before vswapd has evaluated the cgroup under the policy once --------------------------
+# vswapd manages /held.scope with batch at once (the reload), but the shim fails every sample
+# of it: policy_samples stays 0, so the command must not start. A signal ends the wait.
+rm -f /tmp/ran
+vswapctl run --unit held --policy batch -- touch /tmp/ran 2>/tmp/held.err &
+held=$!
+held_batch() { vswapctl --json explain /held.scope 2>/dev/null | grep -q '"policy": "batch"'; }
+check "held: vswapd manages /held.scope with batch" wait_for 20 held_batch
+sleep 2
+check "held: its command has not started (no evaluation under batch yet)" test ! -e /tmp/ran
+kill -TERM $held
+wait $held
+rc=$?
+check "held: SIGTERM ended the wait: vswapctl died of it ($rc = 143), nothing ran, nothing left" \
+	nothing_ran $rc 143
+check "held: the shim did fail vswapd's samples of it" grep -q 'held.scope/memory.stat' /out/faults.log
 
 # --- --wait: the attachment stays while any process of the cgroup lives -----------------------
 t=$(date +%s)

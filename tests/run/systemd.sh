@@ -106,6 +106,9 @@ check "exit status 7 passes through ($rc)" test $rc = 7
 vswapctl run --policy batch -- sh -c 'kill -KILL $$' 2>/dev/null
 rc=$?
 check "the command killed by SIGKILL: so is vswapctl (rc $rc = 137)" test $rc = 137
+ws=$("$TESTDIR/files/run-waitstatus" vswapctl run --policy batch -- sh -c 'kill -TERM $$' 2>/dev/null)
+check "the command killed by SIGTERM: vswapctl's parent sees a death by signal 15 ($ws)" \
+	test "$ws" = "killed by signal 15"
 vswapctl run --policy batch -- /no/such/command 2>/dev/null
 rc=$?
 check "a command that does not exist: 127 ($rc)" test $rc = 127
