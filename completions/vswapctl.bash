@@ -4,7 +4,7 @@
 # Self-contained (does not need the bash-completion package). Completes verbs, options,
 # cgroup paths (one level at a time, from the cgroup2 mount below --root / $VSWAP_ROOT),
 # systemd units and policy names. Keep the verb and option lists in step with vswapctl's
-# verb table: completions/test-bash checks them against `vswapctl --help`.
+# verb table: completions/test-completions checks them against `vswapctl --help`.
 
 _vswapctl_verbs="status capabilities validate schema set-policy unset-policy show-policy
 list-policies cat-config writeback set-max top daemon explain reload metrics run"

@@ -9,8 +9,8 @@
  *   Policy=batch
  *   Cgroup=/work/batch      (only in attach.d files: the cgroup they are for)
  *
- * cgroups: {usr/lib,etc,run}/vswapd/attach.d/NAME.conf, layered like the policies (later
- *          directory wins, /dev/null masks);
+ * cgroups: {usr/lib,run,etc}/vswapd/attach.d/NAME.conf, layered like the policies (/etc
+ *          wins, then /run, /dev/null masks);
  * units:   systemd's own drop-ins {usr/lib,run,etc}/systemd/system/UNIT.d/NAME.conf
  *          (systemd's order: /etc wins), so `systemctl edit UNIT` shows and edits the same
  *          thing. Of several drop-ins of a unit the last by file name wins, and an empty

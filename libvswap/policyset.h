@@ -4,8 +4,8 @@
 /*
  * The policies in force: every *.json of the policy directories, layered like systemd's
  * configuration. Lowest to highest precedence:
- *   /usr/lib/vswapd/policies.d  (vendor)  <  /etc/vswapd/policies.d  (admin, fleet)
- *   <  /run/vswapd/policies.d  (runtime)
+ *   /usr/lib/vswapd/policies.d  (vendor)  <  /run/vswapd/policies.d  (runtime)
+ *   <  /etc/vswapd/policies.d  (admin, fleet)
  * A file overrides any file of the same name in a lower directory; a symlink to /dev/null
  * masks it. All paths are inside the context's root.
  */

@@ -88,7 +88,7 @@ struct json_object *vswap_reply_new_ok(void)
 struct json_object *vswap_reply_new_error(enum vswap_error_code code, const char *fmt, ...)
 {
 	struct json_object *o = json_object_new_object();
-	char msg[512];
+	char msg[4096]; /* a refused reload lists every error */
 	va_list ap;
 
 	if (!o)

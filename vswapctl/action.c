@@ -109,7 +109,7 @@ static void report(const struct vswapctl_options *opts, const struct manual *m,
 	vswap_size_format(m->bytes, req);
 	print_begin(opts->json, stdout);
 	print_string("cgroup", "%s: ", m->display);
-	print_string("action", NULL, vswap_command_name(m->command));
+	print_string("action", NULL, m->limit ? "set_vswap_max" : "writeback");
 	print_string("via", NULL, o->via);
 	print_string("result", NULL, o->result);
 	if (m->limit) {

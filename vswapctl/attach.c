@@ -34,10 +34,12 @@ static int take_target(const struct vswap_ctx *ctx, const struct vswapctl_option
 	_cleanup_free_ char *rel = NULL;
 
 	if (opts->unit) {
-		if (!vswap_unit_name_valid(opts->unit))
-			return vswapctl_fail(-EINVAL,
-					     "\"%s\" is not a unit name (app.service, batch.slice)",
-					     opts->unit);
+		if (!vswap_unit_name_valid(opts->unit) || !vswap_unit_has_cgroup(opts->unit))
+			return vswapctl_fail(
+			    -EINVAL,
+			    "\"%s\" is not the name of a unit with a cgroup "
+			    "(app.service, batch.slice, x.scope, .socket, .mount, .swap)",
+			    opts->unit);
 		*ret = (struct target){.kind = VSWAP_ATTACH_UNIT, .name = strdup(opts->unit)};
 		return ret->name ? 0 : -ENOMEM;
 	}
@@ -137,6 +139,7 @@ static const char *reload_daemon(const struct vswapctl_options *opts)
 /* What a target gets from the files as they are: the policy and the file that decides. */
 struct in_force {
 	char *policy;  /* NULL: none */
+	char *file;    /* the policy's file, NULL: none */
 	char *by;      /* the attachment, or the policy file whose match or default applies */
 	bool attached; /* by is an attachment */
 };
@@ -144,6 +147,7 @@ struct in_force {
 static void in_force_clear(struct in_force *f)
 {
 	f->policy = mfree(f->policy);
+	f->file = mfree(f->file);
 	f->by = mfree(f->by);
 }
 
@@ -158,8 +162,8 @@ static int read_in_force(const struct vswap_ctx *ctx, const struct target *t, st
 	const char *cgroup = t->kind == VSWAP_ATTACH_CGROUP ? t->name : NULL;
 	const struct vswap_policy *p = policy_for(set, t, cgroup, NULL, &by);
 	*ret = (struct in_force){.attached = by != NULL};
-	if (p &&
-	    (!(ret->policy = strdup(p->name)) || !(ret->by = strdup(by ? by->source : p->source))))
+	if (p && (!(ret->policy = strdup(p->name)) || !(ret->file = strdup(p->source)) ||
+		  !(ret->by = strdup(by ? by->source : p->source))))
 		r = -ENOMEM;
 	vswap_policy_set_free(set);
 	if (r < 0)
@@ -438,6 +442,13 @@ static int set_write(const struct vswap_ctx *ctx, bool force, struct set_request
 			       !force ? "refused:" : "warning:", req->t.name, strna(req->after.by),
 			       strna(req->after.policy), req->attach_rel);
 		if (!force)
+			r = -EEXIST;
+	} else if (r == 0 && req->policy_rel && !same(req->after.file + 1, req->policy_rel)) {
+		/* The name is in force, but from another layer's file: the one installed is not. */
+		vswapctl_error("%s %s: policy %s comes from %s, which outranks /%s",
+			       !opts->force ? "refused:" : "warning:", req->t.name, req->policy,
+			       strna(req->after.file), req->policy_rel);
+		if (!opts->force)
 			r = -EEXIST;
 	}
 	if (r < 0 && req->changed) {

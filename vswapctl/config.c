@@ -105,9 +105,9 @@ int verb_list_policies(int argc, char **argv, const struct vswapctl_options *opt
 
 /* One file of cat-config: shown in precedence order, lowest first. */
 struct shown_file {
-	const char *role;   /* "daemon", "policy", "attachment", "unit-drop-in" */
+	const char *role;   /* "daemon", "policy", "attachment", "unit_drop_in" */
 	const char *path;   /* "/etc/..." */
-	const char *state;  /* "in-force", "overridden", "masked" */
+	const char *state;  /* "in_force", "overridden", "masked" */
 	const char *winner; /* for overridden: the file in force */
 };
 
@@ -161,7 +161,7 @@ static int cat_layered(const struct vswap_ctx *ctx, const char *const *dirs, siz
 			    .role = role,
 			    .path = here.f[i].path,
 			    .state = here.f[i].masked ? "masked"
-				     : wins	      ? "in-force"
+				     : wins	      ? "in_force"
 						      : "overridden",
 			    .winner = wins || !w ? NULL : w->path,
 			};
@@ -233,7 +233,7 @@ static int cat_dropins(const struct vswap_ctx *ctx)
 			dirp[d] = dirs[d];
 		}
 		if (r == 0)
-			r = cat_layered(ctx, dirp, VSWAP_LAYER_COUNT, ".conf", "unit-drop-in",
+			r = cat_layered(ctx, dirp, VSWAP_LAYER_COUNT, ".conf", "unit_drop_in",
 					true);
 		free(units[i]);
 	}
@@ -259,7 +259,7 @@ static void cat_daemon_main(const struct vswap_ctx *ctx)
 		snprintf(won, sizeof(won), "/%s", winner);
 		struct shown_file sf = {.role = "daemon",
 					.path = path,
-					.state = streq(path, won) ? "in-force" : "overridden",
+					.state = streq(path, won) ? "in_force" : "overridden",
 					.winner = streq(path, won) ? NULL : won};
 		show_file(ctx, &sf);
 	}

@@ -26,9 +26,13 @@ static int socket_path(const struct vswapctl_options *opts, char **ret)
 		r = vswapctl_open_config(opts, &ctx);
 	if (r == 0) {
 		r = vswap_daemon_conf_load(ctx, &conf, &errs);
+		/* A vswapd started before the files went bad still listens where they said, or
+		 * at the default: try the default, and say so. */
 		if (r == -EBADMSG) {
 			vswapctl_print_load_errors(&errs);
-			vswapctl_error("vswapd.conf has errors (above): cannot tell its socket");
+			vswapctl_error("vswapd.conf has errors (above): trying the default socket "
+				       "/" VSWAP_CONTROL_SOCKET_DEFAULT);
+			r = 0;
 		} else if (r < 0)
 			vswapctl_error("cannot read vswapd.conf: %s", strerror(-r));
 	}
@@ -112,8 +116,17 @@ static void print_inputs(struct json_object *inputs)
 static void print_action(struct json_object *a)
 {
 	print_open_object(NULL);
+	struct json_object *value = get(a, "value");
+	bool bytes = !get_str(a, "unit") || streq(get_str(a, "unit"), "bytes");
 	print_string("action", "    %s", get_str(a, "action"));
-	print_uint("value", " %s bytes", (uint64_t)json_object_get_uint64(get(a, "value")));
+	if (!value)
+		print_null("value", " max");
+	else if (bytes)
+		print_bytes("value", " %s", json_object_get_uint64(value));
+	else
+		print_uint("value", " %s", json_object_get_uint64(value));
+	print_json_value("value_unlimited", json_object_get(get(a, "value_unlimited")));
+	print_string("unit", NULL, get_str(a, "unit"));
 	print_string("reason", ": %s", get_str(a, "reason"));
 	print_string("result", " [%s]\n", get_str(a, "result"));
 	print_close_object();

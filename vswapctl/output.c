@@ -334,6 +334,11 @@ struct table *table_free(struct table *t)
 	return NULL;
 }
 
+size_t table_rows(const struct table *t)
+{
+	return t->n_rows;
+}
+
 int table_row(struct table *t)
 {
 	struct cell *c = reallocarray(t->cells, (t->n_rows + 1) * t->n_columns, sizeof(*c));

@@ -78,6 +78,9 @@ struct table;
 struct table *table_new(const struct column *columns, size_t n_columns);
 struct table *table_free(struct table *t);
 
+/* Rows added so far. */
+size_t table_rows(const struct table *t);
+
 /* Start a row; the following adds fill its cells (unset cells stay absent). */
 int table_row(struct table *t);
 void table_add_string(struct table *t, size_t col, const char *s);

@@ -19,6 +19,7 @@ struct validation {
 	size_t checked; /* files validated */
 	bool bad;
 	char *first_default; /* the first policy without "match" among the files checked */
+	bool missing;	     /* a file named does not exist: exit 4 */
 	size_t n_skipped;
 	char **skipped; /* files of directories not validated for their name */
 };
@@ -52,7 +53,7 @@ static void verdict(struct validation *v, const char *path, const struct vswap_p
 	print_open_object(NULL);
 	print_string("file", NULL, path);
 	print_bool("valid", NULL, !err);
-	if (err) {
+	if (err && err->line) { /* line 0: about the file itself (it cannot be read) */
 		print_uint("line", NULL, err->line);
 		print_uint("column", NULL, err->column);
 	} else {
@@ -64,6 +65,8 @@ static void verdict(struct validation *v, const char *path, const struct vswap_p
 	print_close_object();
 	if (!err)
 		print_text("%s: valid (%s)\n", path, what_valid);
+	else if (!print_is_json() && !err->line)
+		fprintf(stderr, "%s: %s\n", path, err->what);
 	else if (!print_is_json())
 		vswapctl_print_error(path, err);
 }
@@ -74,6 +77,7 @@ static void io_verdict(struct validation *v, const char *path, int r)
 
 	snprintf(err.what, sizeof(err.what), "%s", strerror(-r));
 	verdict(v, path, &err, NULL);
+	v->missing |= r == -ENOENT;
 }
 
 /* An attachment (*.conf): below an attach.d directory it names its cgroup, else a unit's. */
@@ -265,7 +269,7 @@ int verb_validate(int argc, char **argv, const struct vswapctl_options *opts)
 	print_uint("checked", NULL, v.checked);
 	free(v.first_default);
 	int pr = print_end();
-	return r < 0 ? r : v.bad ? -EBADMSG : pr;
+	return r < 0 ? r : v.missing ? -ENOENT : v.bad ? -EBADMSG : pr;
 }
 
 int verb_schema(int argc, char **argv, const struct vswapctl_options *opts)

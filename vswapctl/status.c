@@ -172,12 +172,13 @@ int verb_status(int argc, char **argv, const struct vswapctl_options *opts)
 		r = status_named(&st, argc, argv);
 	else if ((r = vswap_cgroup_walk(ctx, "", status_one, &st)) < 0)
 		vswapctl_error("cannot walk the cgroup tree: %s", strerror(-r));
-	if (r >= 0) {
+	if (r >= 0 && (!st.err || table_rows(st.table) > 0)) {
 		print_begin(opts->json, stdout);
 		table_print(st.table, "cgroups", opts->no_legend);
 		r = print_end();
 		r = r < 0 ? r : st.err;
-	}
+	} else if (r >= 0)
+		r = st.err; /* said already; no empty table */
 	table_free(st.table);
 	return r;
 }

@@ -92,7 +92,7 @@ static const struct verb verbs[] = {
     {"explain", 1, 1, 0, verb_explain, "explain CGROUP", "vswapd's last decisions for a cgroup",
      "The last decisions vswapd took for a cgroup that did or noted something: inputs,\n"
      "actions with their reasons and results, and notes on what it could not do."},
-    {"reload", 0, 0, 0, verb_reload, "reload", "make vswapd reload its configuration",
+    {"reload", 0, 0, 0, verb_reload, "reload", "make vswapd reload its policies and attachments",
      "Make vswapd reload its policies (root only). Exit 1, naming FILE:LINE:COLUMN, when\n"
      "a file is invalid: the previous policies then stay in force."},
     {"metrics", 0, 0, 0, verb_metrics, "metrics", "vswapd's OpenMetrics text",
@@ -110,26 +110,29 @@ static const struct verb verbs[] = {
      "vswapd."},
 };
 
+__attribute__((format(printf, 1, 0))) static void say(const char *fmt, va_list ap)
+{
+	fputs("vswapctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void vswapctl_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vswapctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int vswapctl_fail(int err, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("vswapctl: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return err;
 }
 

@@ -292,12 +292,18 @@ static struct json_object *cmd_manual(struct commands *c, struct json_object *re
 					     "\"bytes\": expected a positive integer%s",
 					     kind == ACTION_SET_VSWAP_MAX ? " or \"max\"" : "");
 	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
+	/* A dry run says what would happen: not on a kernel without the file. */
+	if (vswap_cgroup_has(st->ctx, mc->path, actuator_knob(kind)) <= 0)
+		return vswap_reply_new_error(VSWAP_ERROR_KNOB,
+					     "%s: this kernel has no such file (see vswapctl "
+					     "capabilities)",
+					     actuator_knob(kind));
 	struct evaluate_env env = daemon_env(st);
 	int r = evaluate_manual(&env, mc, &a, daemon_now(st), "request");
 	if (r < 0)
 		return vswap_reply_new_error(VSWAP_ERROR_KNOB, "%s: %s", actuator_knob(kind),
 					     vswap_knob_strerror(actuator_knob(kind), r));
-	if (kind == ACTION_SET_VSWAP_MAX)
+	if (kind == ACTION_SET_VSWAP_MAX && !st->conf.dry_run) /* a dry run changes nothing */
 		managed_pin_vswap_max(mc, a.value);
 	struct json_object *o = vswap_reply_new_ok();
 	/* What became of it: a dry run writes nothing; a writeback may free less than asked. */

@@ -27,7 +27,16 @@ static char *explain_text(const struct evaluate_env *env, const char *policy,
 		struct json_object *a = json_object_new_object();
 		json_object_object_add(
 		    a, "action", json_object_new_string(action_kind_name(d->actions[i].kind)));
-		json_object_object_add(a, "value", json_object_new_uint64(d->actions[i].value));
+		/* Limits may be "max" (UINT64_MAX): null with value_unlimited, as vswapctl
+		 * prints limits; memory.zswap.writeback is a 0/1 switch, not bytes. */
+		uint64_t v = d->actions[i].value;
+		bool is_bool = d->actions[i].kind == ACTION_SET_ZSWAP_WRITEBACK;
+		json_object_object_add(a, "value",
+				       v == UINT64_MAX ? NULL : json_object_new_uint64(v));
+		json_object_object_add(a, "value_unlimited",
+				       json_object_new_boolean(v == UINT64_MAX));
+		json_object_object_add(a, "unit",
+				       json_object_new_string(is_bool ? "boolean" : "bytes"));
 		json_object_object_add(a, "reason", json_object_new_string(d->actions[i].reason));
 		/* A dry run says what it would have done, never that it did it. */
 		json_object_object_add(a, "result",

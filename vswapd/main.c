@@ -30,8 +30,8 @@ static void help(void)
 	    "(MaxBackoff=64)\n"
 	    "  -h, --help              Show this help\n"
 	    "  --version               Show the version\n\n"
-	    "Policies: /usr/lib/vswapd/policies.d < /etc/vswapd/policies.d <\n"
-	    "/run/vswapd/policies.d (*.json, see vswap-policy(5)); reloaded on SIGHUP and on\n"
+	    "Policies: /usr/lib/vswapd/policies.d < /run/vswapd/policies.d <\n"
+	    "/etc/vswapd/policies.d (*.json, see vswap-policy(5)); reloaded on SIGHUP and on\n"
 	    "change. See vswapd(8).\n");
 }
 

@@ -148,7 +148,7 @@ static struct json_object *hook_request(const char *buf, size_t len, uid_t uid, 
 
 static void log_load_errors(const struct vswap_policy_load_errors *errs, char **ret_summary)
 {
-	char summary[1024] = "";
+	char summary[4096] = "";
 	size_t used = 0;
 
 	for (size_t i = 0; i < errs->n && i < ELEMENTSOF(errs->errors); i++) {

@@ -4,6 +4,7 @@
 #include <limits.h>
 
 #include "log.h"
+#include "pacing.h"
 #include "psi.h"
 #include "util.h"
 
@@ -69,9 +70,9 @@ static void schedule(struct scheduler *s, struct managed *mc)
 	if (!p)
 		return; /* its policy went: the next rescan drops it */
 	mc->sched.period_s =
-	    engine_sample_period_s(p, mc->sched.quiet_rounds, s->max_backoff, trigger);
-	mc->sched.period_max_s = engine_sample_period_s(p, UINT_MAX, s->max_backoff, trigger);
-	double due_s = engine_offload_due_s(p, &mc->engine, (double)now_us(s) / USEC_PER_SEC);
+	    pacing_sample_period_s(p, mc->sched.quiet_rounds, s->max_backoff, trigger);
+	mc->sched.period_max_s = pacing_sample_period_s(p, UINT_MAX, s->max_backoff, trigger);
+	double due_s = pacing_offload_due_s(p, &mc->engine, (double)now_us(s) / USEC_PER_SEC);
 	schedule_in(s, mc, (uint64_t)(dmin(mc->sched.period_s, due_s) * USEC_PER_SEC));
 }
 

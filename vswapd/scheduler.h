@@ -3,7 +3,7 @@
 
 /*
  * When each managed cgroup is evaluated: one sd-event timer armed at the head of a heap of
- * due times, a period that backs off while a cgroup stays quiet (engine_sample_period_s()),
+ * due times, a period that backs off while a cgroup stays quiet (pacing_sample_period_s()),
  * never past its next offload step, and a PSI trigger per cgroup that evaluates it at once
  * when its memory pressure crosses the policy's threshold.
  */

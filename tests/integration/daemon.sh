@@ -53,7 +53,7 @@ jq -e '[.decisions[].actions[].action] | index("set_vswap_max") and index("write
 	<<<"$explain" >/dev/null || fail "explain lacks the actions: $explain"
 jq -e '.decisions[-1].actions[0].reason | test("vswap at .* of its cap")' <<<"$explain" >/dev/null ||
 	fail "explain gives no reason: $explain"
-ctl explain "/$app" | grep -q "writeback 4194304 bytes" || fail "explain text"
+ctl explain "/$app" | grep -q "writeback 4M: " || fail "explain text"
 
 wait_for 5 grep -q 'vswapd_actions_total{cgroup="/'"$app"'",action="writeback"}' \
 	"$R/run/vswapd/metrics.prom" || fail "metrics textfile lacks the writeback counter"

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "pacing.h"
 #include "sampler.h"
 #include "util.h"
 
@@ -784,21 +785,21 @@ static void test_offload_on_its_own_clock(void **state)
 	size_t steps = 0;
 
 	engine_state_init(&st);
-	assert_true(engine_offload_due_s(p, &st, 0) == INFINITY); /* never stepped: due now */
+	assert_true(pacing_offload_due_s(p, &st, 0) == INFINITY); /* never stepped: due now */
 	for (s.now_s = 0; s.now_s < 60;) {
 		step(p, &patched, &s, &st, &d);
 		if (find(&d, ACTION_RECLAIM)) {
-			assert_true(engine_offload_due_s(p, &st, s.now_s) == 6);
+			assert_true(pacing_offload_due_s(p, &st, s.now_s) == 6);
 			steps++;
 		}
-		s.now_s += dmin(engine_sample_period_s(p, 0, 64, false),
-				engine_offload_due_s(p, &st, s.now_s));
+		s.now_s += dmin(pacing_sample_period_s(p, 0, 64, false),
+				pacing_offload_due_s(p, &st, s.now_s));
 	}
 	assert_int_equal(steps, 10); /* t = 0, 6, ..., 54 */
 	s.memory_some_avg10 = 1.0;   /* over target: due but held, the sample period applies */
 	step(p, &patched, &s, &st, &d);
 	assert_null(find(&d, ACTION_RECLAIM));
-	assert_true(engine_offload_due_s(p, &st, s.now_s) == INFINITY);
+	assert_true(pacing_offload_due_s(p, &st, s.now_s) == INFINITY);
 	vswap_policy_free(p);
 	engine_state_done(&st);
 }
@@ -826,9 +827,9 @@ static void test_sample_period(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		print_message("quiet_rounds=%u trigger=%d max_backoff=%g\n", cases[i].quiet_rounds,
 			      cases[i].trigger, cases[i].max_backoff);
-		assert_true(engine_sample_period_s(p, cases[i].quiet_rounds, cases[i].max_backoff,
+		assert_true(pacing_sample_period_s(p, cases[i].quiet_rounds, cases[i].max_backoff,
 						   cases[i].trigger) == cases[i].period_s);
-		assert_true(engine_sample_period_s(off, cases[i].quiet_rounds, cases[i].max_backoff,
+		assert_true(pacing_sample_period_s(off, cases[i].quiet_rounds, cases[i].max_backoff,
 						   cases[i].trigger) == cases[i].offload_period_s);
 	}
 	vswap_policy_free(p);

@@ -6,8 +6,9 @@ The role owns, below /etc, every policy file (vswapd/policies.d/*.json), every a
 (vswapd/attach.d/*.conf) and every unit drop-in named 50-vswap.conf
 (systemd/system/UNIT.d/50-vswap.conf, the file `vswapctl set-policy --unit` writes), plus its
 daemon settings (vswapd/vswapd.conf.d/50-ansible.conf and the unit drop-in
-systemd/system/vswapd.service.d/50-ansible-metrics.conf). Host-local settings belong in /run
-(vswapctl set-policy --runtime); vendor ones in /usr/lib.
+systemd/system/vswapd.service.d/50-ansible-metrics.conf). Host-local settings for targets the
+inventory does not name belong in /run (vswapctl set-policy --runtime), which /etc outranks;
+vendor ones in /usr/lib.
 
 1. Stage: STAGING becomes a copy of every layer vswapd reads (/usr/lib, /etc, /run, unit
    drop-ins), the owned files replaced by the desired ones. Written in check mode too.
