@@ -446,9 +446,9 @@ static int set_write(const struct vswap_ctx *ctx, bool force, struct set_request
 	} else if (r == 0 && req->policy_rel && !same(req->after.file + 1, req->policy_rel)) {
 		/* The name is in force, but from another layer's file: the one installed is not. */
 		vswapctl_error("%s %s: policy %s comes from %s, which outranks /%s",
-			       !opts->force ? "refused:" : "warning:", req->t.name, req->policy,
+			       !force ? "refused:" : "warning:", req->t.name, req->policy,
 			       strna(req->after.file), req->policy_rel);
-		if (!opts->force)
+		if (!force)
 			r = -EEXIST;
 	}
 	if (r < 0 && req->changed) {
