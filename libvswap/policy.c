@@ -923,3 +923,109 @@ struct json_object *vswap_policy_to_json(const struct vswap_policy *p)
 	}
 	return o;
 }
+
+/* A command line's VALUE as the JSON a policy file would hold: text for string fields, else
+ * the JSON it spells (512 a number, true a boolean, [...] an array), else a string ("512M",
+ * "25%"), which the field's own parser then judges. */
+static struct json_object *assignment_value(const struct field *f, const char *value)
+{
+	if (f->type == T_STRING || f->type == T_PSI_TYPE)
+		return json_object_new_string(value);
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *v = NULL;
+	size_t len = strlen(value);
+
+	if (tok) {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		/* The terminating NUL included: it ends a number ("4096" alone is unfinished). */
+		v = json_tokener_parse_ex(tok, value, (int)len + 1);
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) < len) {
+			json_object_put(v);
+			v = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	return v ? v : json_object_new_string(value);
+}
+
+static int assignment_error(struct vswap_policy_error *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int assignment_error(struct vswap_policy_error *err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	*err = (struct vswap_policy_error){};
+	snprintf(err->field, sizeof(err->field), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(err->what, sizeof(err->what), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The field a dotted key names ("vswap.max" -> "vswap/max"), in path (64 bytes). */
+static const struct field *assignment_field(const char *key, char *path,
+					    struct vswap_policy_error *err)
+{
+	const char *names[ELEMENTSOF(policy_fields)];
+	char dotted[ELEMENTSOF(policy_fields)][64];
+	size_t n = 0;
+
+	snprintf(path, 64, "%s", key);
+	for (char *c = path; *c; c++)
+		*c = *c == '.' ? '/' : *c;
+	const struct field *f = find_field(policy_fields, ELEMENTSOF(policy_fields), path);
+	if (f && f->type != T_VERSION && f->type != T_OBJECT)
+		return f;
+	if (f && f->type == T_OBJECT) {
+		assignment_error(err, path,
+				 "\"%s\" is a group of settings: set one of them (%s.NAME)", key,
+				 key);
+		return NULL;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(policy_fields); i++) {
+		if (policy_fields[i].type == T_OBJECT || policy_fields[i].type == T_VERSION)
+			continue;
+		snprintf(dotted[n], sizeof(dotted[n]), "%s", policy_fields[i].path);
+		for (char *c = dotted[n]; *c; c++)
+			*c = *c == '/' ? '.' : *c;
+		names[n] = dotted[n];
+		n++;
+	}
+	const char *guess = vswap_closest(key, names, n);
+	assignment_error(err, path, "no setting \"%s\"%s%s%s", key,
+			 guess ? ": did you mean \"" : "", guess ? guess : "", guess ? "\"?" : "");
+	return NULL;
+}
+
+int vswap_policy_json_set(struct json_object *policy, const char *key, const char *value,
+			  struct vswap_policy_error *err)
+{
+	char path[64];
+	const struct field *f = assignment_field(key, path, err);
+
+	if (!f)
+		return -EINVAL;
+	struct json_object *v = assignment_value(f, value);
+	struct json_object *doc = json_object_new_object();
+	struct vswap_policy *scratch = calloc(1, sizeof(*scratch));
+	struct vswap_policy_errors errs = {};
+	int r = v && doc && scratch ? apply_defaults(scratch) : -ENOMEM;
+
+	/* The value alone, through the parser: the same type and range checks as in a file. */
+	if (r == 0) {
+		put_path(doc, f->path, json_object_get(v));
+		const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+		struct parser ps = {.text = text, .len = strlen(text), .errs = &errs};
+		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", doc, scratch);
+	}
+	if (r == -EBADMSG)
+		r = assignment_error(err, path, "%s", errs.e[0].what);
+	if (r == 0)
+		put_path(policy, f->path, json_object_get(v));
+	json_object_put(v);
+	json_object_put(doc);
+	vswap_policy_free(scratch);
+	return r;
+}

@@ -138,5 +138,17 @@ struct json_object;
  */
 struct json_object *vswap_policy_to_json(const struct vswap_policy *p);
 
+/*
+ * Set one field of a policy held as JSON (as vswap_policy_to_json() makes it) from a command
+ * line's KEY=VALUE: key is the field's path with dots ("vswap.max", "writeback.cooldown_s"),
+ * value as a policy file would spell it, without the quotes ("512M", "25%", "true", "0.5",
+ * or JSON text: "[{\"ratio_below\": 2}]"). The value goes through the field table's own
+ * parser: the same types and ranges as in a file. Cross-field rules are checked when the
+ * whole policy is parsed. -EINVAL with err (field: the path, what: why; no line) for an
+ * unknown key, a group of fields, or a bad value; -ENOMEM.
+ */
+int vswap_policy_json_set(struct json_object *policy, const char *key, const char *value,
+			  struct vswap_policy_error *err);
+
 /* Print the JSON Schema (draft 2020-12) generated from the field table. */
 void vswap_policy_print_schema(FILE *f);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "atomic.h"
+#include "attachment.h"
 #include "cgroup.h"
 #include "context.h"
 #include "output.h"
@@ -239,7 +240,7 @@ static char *attachment_text(const struct target *t, const char *policy)
 }
 
 /* POLICY names a file (has a '/' or ends in .json) rather than an installed policy. */
-static bool is_policy_file(const char *arg)
+bool policy_arg_is_file(const char *arg)
 {
 	size_t n = strlen(arg);
 
@@ -247,7 +248,7 @@ static bool is_policy_file(const char *arg)
 }
 
 /* set-policy FILE: read and check it; its name is the file's base name. */
-static int read_policy_file(const char *path, char **ret_name, char **ret_text, size_t *ret_len)
+int policy_file_read(const char *path, char **ret_name, char **ret_text, size_t *ret_len)
 {
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t n = strlen(base);
@@ -330,7 +331,7 @@ static void diff_one(const char *key, const char *value, void *ud)
  * set-policy FILE whose name is an installed policy with other settings: the change reaches
  * every target of that policy. Show what changes and for whom; refuse without --force.
  */
-static int check_replace(const struct vswap_ctx *ctx, const struct vswapctl_options *opts,
+static int check_replace(const struct vswap_ctx *ctx, bool force,
 			 const struct vswap_policy_set *set, const char *name, const char *text,
 			 size_t len)
 {
@@ -360,7 +361,7 @@ static int check_replace(const struct vswap_ctx *ctx, const struct vswapctl_opti
 	json_object_put(b);
 	json_object_put(d.old);
 	vswap_policy_free(new);
-	if (d.n && !opts->force)
+	if (d.n && !force)
 		return vswapctl_fail(-EEXIST,
 				     "not replacing policy %s for all its targets (above); rename "
 				     "the file, or use --force",
@@ -383,8 +384,7 @@ struct set_request {
 
 /* Check before writing: the policy exists (or comes as FILE, which may not silently replace
  * an installed one), the cgroup exists (allowed, since units start later, but said). */
-static int set_precheck(const struct vswap_ctx *ctx, const struct vswapctl_options *opts,
-			struct set_request *req)
+static int set_precheck(const struct vswap_ctx *ctx, bool force, struct set_request *req)
 {
 	struct vswap_policy_set *set = NULL;
 	int r = load_set(ctx, &set);
@@ -403,7 +403,7 @@ static int set_precheck(const struct vswap_ctx *ctx, const struct vswapctl_optio
 				  "changed",
 				  req->policy);
 	else if (req->file_text)
-		r = check_replace(ctx, opts, set, req->policy, req->file_text, req->file_len);
+		r = check_replace(ctx, force, set, req->policy, req->file_text, req->file_len);
 	vswap_policy_set_free(set);
 	req->cgroup_exists =
 	    req->t.kind != VSWAP_ATTACH_CGROUP || vswap_cgroup_exists(ctx, req->t.name + 1) == 0;
@@ -418,8 +418,7 @@ static int set_precheck(const struct vswap_ctx *ctx, const struct vswapctl_optio
  * force. When another file still decides for the target, put everything back and refuse,
  * naming that file, unless --force (then it stays, said loudly).
  */
-static int set_write(const struct vswap_ctx *ctx, const struct vswapctl_options *opts,
-		     struct set_request *req)
+static int set_write(const struct vswap_ctx *ctx, bool force, struct set_request *req)
 {
 	struct saved_file sp = {}, sa = {};
 	_cleanup_free_ char *text = attachment_text(&req->t, req->policy), *old = NULL;
@@ -440,16 +439,16 @@ static int set_write(const struct vswap_ctx *ctx, const struct vswapctl_options 
 		r = read_in_force(ctx, &req->t, &req->after);
 	if (r == 0 && !same(req->after.policy, req->policy)) {
 		vswapctl_error("%s %s: %s decides (policy %s), not /%s",
-			       !opts->force ? "refused:" : "warning:", req->t.name,
-			       strna(req->after.by), strna(req->after.policy), req->attach_rel);
-		if (!opts->force)
+			       !force ? "refused:" : "warning:", req->t.name, strna(req->after.by),
+			       strna(req->after.policy), req->attach_rel);
+		if (!force)
 			r = -EEXIST;
 	} else if (r == 0 && req->policy_rel && !same(req->after.file + 1, req->policy_rel)) {
 		/* The name is in force, but from another layer's file: the one installed is not. */
 		vswapctl_error("%s %s: policy %s comes from %s, which outranks /%s",
-			       !opts->force ? "refused:" : "warning:", req->t.name, req->policy,
+			       !force ? "refused:" : "warning:", req->t.name, req->policy,
 			       strna(req->after.file), req->policy_rel);
-		if (!opts->force)
+		if (!force)
 			r = -EEXIST;
 	}
 	if (r < 0 && req->changed) {
@@ -503,11 +502,11 @@ static void print_set(const struct set_request *req)
 	print_string("daemon", "; vswapd: %s.\n", req->daemon);
 }
 
-static int do_set(const struct vswap_ctx *ctx, const struct vswapctl_options *opts,
-		  struct set_request *req)
+/* Check, write, read back: what set-policy and attachment_write() share. */
+static int set_files(const struct vswap_ctx *ctx, bool force, bool runtime, struct set_request *req)
 {
-	const char *dir = opts->runtime ? "run" : "etc";
-	int r = set_precheck(ctx, opts, req);
+	const char *dir = runtime ? "run" : "etc";
+	int r = set_precheck(ctx, force, req);
 
 	if (r == 0)
 		r = read_in_force(ctx, &req->t, &req->before);
@@ -517,7 +516,63 @@ static int do_set(const struct vswap_ctx *ctx, const struct vswapctl_options *op
 	if (r == 0 && vswap_attach_file(req->t.kind, req->t.name, dir, &req->attach_rel) < 0)
 		r = -ENOMEM;
 	if (r == 0)
-		r = set_write(ctx, opts, req);
+		r = set_write(ctx, force, req);
+	return r;
+}
+
+static void set_request_clear(struct set_request *req)
+{
+	target_clear(&req->t);
+	req->policy = mfree(req->policy);
+	req->file_text = mfree(req->file_text);
+	req->policy_rel = mfree(req->policy_rel);
+	req->attach_rel = mfree(req->attach_rel);
+	in_force_clear(&req->before);
+	in_force_clear(&req->after);
+}
+
+int attachment_write(const struct vswap_ctx *ctx, const struct attachment_request *ar,
+		     struct attachment_files *ret)
+{
+	struct set_request req = {
+	    .t = {.kind = ar->kind, .name = strdup(ar->target)},
+	    .policy = strdup(ar->policy),
+	    .file_text = ar->policy_text ? strndup(ar->policy_text, ar->policy_len) : NULL,
+	    .file_len = ar->policy_len,
+	};
+	int r = req.t.name && req.policy && (req.file_text || !ar->policy_text) ? 0 : -ENOMEM;
+
+	if (r == 0)
+		r = set_files(ctx, false, ar->runtime, &req);
+	if (r == 0)
+		*ret = (struct attachment_files){.attachment = TAKE_PTR(req.attach_rel),
+						 .policy = TAKE_PTR(req.policy_rel)};
+	set_request_clear(&req);
+	return r;
+}
+
+int attachment_remove(const struct vswap_ctx *ctx, struct attachment_files *files)
+{
+	char *rel[] = {files->attachment, files->policy};
+	int r = 0;
+
+	for (size_t i = 0; i < ELEMENTSOF(rel); i++) {
+		int k = rel[i] ? vswap_remove_durable(ctx->root_fd, rel[i]) : 0;
+		if (k < 0 && k != -ENOENT) {
+			vswapctl_error("cannot remove /%s: %s", rel[i], strerror(-k));
+			r = k;
+		}
+	}
+	files->attachment = mfree(files->attachment);
+	files->policy = mfree(files->policy);
+	return r;
+}
+
+static int do_set(const struct vswap_ctx *ctx, const struct vswapctl_options *opts,
+		  struct set_request *req)
+{
+	int r = set_files(ctx, opts->force, opts->runtime, req);
+
 	if (r < 0)
 		return r;
 	req->daemon = req->changed ? reload_daemon(opts) : "not asked (nothing changed)";
@@ -535,8 +590,8 @@ int verb_set_policy(int argc, char **argv, const struct vswapctl_options *opts)
 	if (r == 0)
 		r = parse_target(ctx, opts, &argc, &argv, 1, "set-policy CGROUP|--unit UNIT POLICY",
 				 &req.t);
-	if (r == 0 && is_policy_file(argv[0]))
-		r = read_policy_file(argv[0], &req.policy, &req.file_text, &req.file_len);
+	if (r == 0 && policy_arg_is_file(argv[0]))
+		r = policy_file_read(argv[0], &req.policy, &req.file_text, &req.file_len);
 	else if (r == 0 && !vswap_policy_name_valid(argv[0]))
 		r = vswapctl_fail(-EINVAL, "\"%s\" is not a policy name (%s)", argv[0],
 				  VSWAP_POLICY_NAME_RULE);
@@ -544,13 +599,7 @@ int verb_set_policy(int argc, char **argv, const struct vswapctl_options *opts)
 		r = -ENOMEM;
 	if (r == 0)
 		r = do_set(ctx, opts, &req);
-	target_clear(&req.t);
-	free(req.policy);
-	free(req.file_text);
-	free(req.policy_rel);
-	free(req.attach_rel);
-	in_force_clear(&req.before);
-	in_force_clear(&req.after);
+	set_request_clear(&req);
 	return r;
 }
 

@@ -9,6 +9,7 @@
 #include "context.h"
 #include "loaderror.h"
 #include "paths.h"
+#include "runchild.h"
 #include "text.h"
 #include "util.h"
 
@@ -22,6 +23,13 @@ struct verb {
 	const char *summary; /* one line for vswapctl --help */
 	const char *help;
 };
+
+/*
+ * A bit of verb.takes that is no option: the verb's arguments are a command (run). Options
+ * end where it begins (the rest are its own), and a result >= 0 is its wait status, which
+ * vswapctl ends with (run_child_pass_on()).
+ */
+#define VERB_RUNS_COMMAND (1u << 31)
 
 static const struct verb verbs[] = {
     {"status", 0, -1, OPT_F_UNIT | OPT_F_NO_LEGEND, verb_status, "status [CGROUP...]",
@@ -89,6 +97,17 @@ static const struct verb verbs[] = {
      "a file is invalid: the previous policies then stay in force."},
     {"metrics", 0, 0, 0, verb_metrics, "metrics", "vswapd's OpenMetrics text",
      "vswapd's metrics in the OpenMetrics text format (for Prometheus)."},
+    {"run", 1, -1, OPT_F_POLICY | OPT_F_PROPERTY | OPT_F_UNIT | OPT_F_WAIT | VERB_RUNS_COMMAND,
+     verb_run, "run [OPTIONS] [--] COMMAND...",
+     "run a command under a policy, in a cgroup of its own",
+     "Options: --policy NAME|FILE, -p KEY=VALUE (repeatable), --unit NAME, --wait.\n"
+     "Run COMMAND in a new cgroup under a policy: a transient scope NAME.scope where systemd\n"
+     "is init, else a cgroup NAME.scope that libcgroup makes next to the caller's (NAME:\n"
+     "--unit, else vswap-run-RANDOM). The policy (--policy NAME, or a FILE; -p sets single\n"
+     "fields, vswap.max=2G) is attached below /run and COMMAND starts only once vswapd has\n"
+     "applied it. The attachment goes when COMMAND ends (--wait: when every process of the\n"
+     "cgroup has); vswapctl then ends as COMMAND did: its exit status, or its signal. Needs\n"
+     "vswapd."},
 };
 
 __attribute__((format(printf, 1, 0))) static void say(const char *fmt, va_list ap)
@@ -218,12 +237,17 @@ static void print_usage(FILE *f)
 	fputs("\nOptions:\n"
 	      "  --root DIR     Read every path below DIR (default: $VSWAP_ROOT or /)\n"
 	      "  --json         Print JSON instead of text\n"
-	      "  --unit UNIT    status, set-policy, unset-policy, show-policy: a systemd unit\n"
+	      "  --unit UNIT    status, set-policy, unset-policy, show-policy: a systemd unit;\n"
+	      "                 run: the name of the scope (cgroup) it makes\n"
 	      "  --runtime      set-policy, unset-policy: below /run, until reboot\n"
 	      "  --no-reload    set-policy, unset-policy: do not ask vswapd to reload\n"
 	      "  --force        set-policy: replace an installed policy of the same name, or\n"
 	      "                 keep an attachment that another file outranks\n"
 	      "  --no-legend    status, top, list-policies: tables without headers\n"
+	      "  --policy P     run: the policy, a name or a FILE\n"
+	      "  -p, --property KEY=VALUE\n"
+	      "                 run: set a policy field (vswap.max=2G); repeatable\n"
+	      "  --wait         run: until every process of its cgroup has ended\n"
 	      "  --interval S   top: seconds between refreshes (default 2)\n"
 	      "  --iterations N top: refreshes before exiting (also -n N)\n"
 	      "  -h, --help     Show this help, or a verb's with VERB --help\n"
@@ -292,6 +316,9 @@ static const struct {
     {OPT_F_ITERATIONS, "--iterations"},
     {OPT_F_NO_LEGEND, "--no-legend"},
     {OPT_F_FORCE, "--force"},
+    {OPT_F_POLICY, "--policy"},
+    {OPT_F_PROPERTY, "-p/--property"},
+    {OPT_F_WAIT, "--wait"},
 };
 
 static int run_verb(const struct verb *v, int argc, char **argv, bool help,
@@ -322,6 +349,8 @@ enum {
 	OPT_FORCE,
 	OPT_INTERVAL,
 	OPT_ITERATIONS,
+	OPT_POLICY,
+	OPT_WAIT,
 };
 
 /* The options that only switch something on: where it lands, and its bit. */
@@ -335,6 +364,7 @@ static const struct {
     {OPT_NO_RELOAD, offsetof(struct vswapctl_options, no_reload), OPT_F_NO_RELOAD},
     {OPT_NO_LEGEND, offsetof(struct vswapctl_options, no_legend), OPT_F_NO_LEGEND},
     {OPT_FORCE, offsetof(struct vswapctl_options, force), OPT_F_FORCE},
+    {OPT_WAIT, offsetof(struct vswapctl_options, wait), OPT_F_WAIT},
 };
 
 /* One option into opts: 0, 1 for --version (done), or -EINVAL. */
@@ -353,6 +383,17 @@ static int parse_option(int c, struct vswapctl_options *opts, bool *help)
 	case OPT_UNIT:
 		opts->unit = optarg;
 		opts->given |= OPT_F_UNIT;
+		return 0;
+	case OPT_POLICY:
+		opts->policy = optarg;
+		opts->given |= OPT_F_POLICY;
+		return 0;
+	case 'p':
+		if (opts->n_properties == VSWAPCTL_PROPERTIES_MAX)
+			return vswapctl_fail(-EINVAL, "-p: at most %d settings",
+					     VSWAPCTL_PROPERTIES_MAX);
+		opts->properties[opts->n_properties++] = optarg;
+		opts->given |= OPT_F_PROPERTY;
 		return 0;
 	case OPT_INTERVAL:
 		opts->given |= OPT_F_INTERVAL;
@@ -388,32 +429,52 @@ static void suggest_option(const char *arg, const struct option *options)
 		vswapctl_error("did you mean --%s?", guess);
 }
 
-int main(int argc, char **argv)
+static const struct option options[] = {
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"json", no_argument, NULL, OPT_JSON},
+    {"unit", required_argument, NULL, OPT_UNIT},
+    {"runtime", no_argument, NULL, OPT_RUNTIME},
+    {"no-reload", no_argument, NULL, OPT_NO_RELOAD},
+    {"no-legend", no_argument, NULL, OPT_NO_LEGEND},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"interval", required_argument, NULL, OPT_INTERVAL},
+    {"iterations", required_argument, NULL, OPT_ITERATIONS},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"property", required_argument, NULL, 'p'},
+    {"wait", no_argument, NULL, OPT_WAIT},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, OPT_VERSION},
+    {},
+};
+
+/*
+ * Options from argv[optind] on, into opts: 0 at the first argument ("+": stop there, else
+ * gather them all behind the options), 1 when done (--version), or -EINVAL (said).
+ */
+static int parse_options(int argc, char **argv, bool stop_at_argument,
+			 struct vswapctl_options *opts, bool *help)
 {
-	static const struct option options[] = {
-	    {"root", required_argument, NULL, OPT_ROOT},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"unit", required_argument, NULL, OPT_UNIT},
-	    {"runtime", no_argument, NULL, OPT_RUNTIME},
-	    {"no-reload", no_argument, NULL, OPT_NO_RELOAD},
-	    {"no-legend", no_argument, NULL, OPT_NO_LEGEND},
-	    {"force", no_argument, NULL, OPT_FORCE},
-	    {"interval", required_argument, NULL, OPT_INTERVAL},
-	    {"iterations", required_argument, NULL, OPT_ITERATIONS},
-	    {"help", no_argument, NULL, 'h'},
-	    {"version", no_argument, NULL, OPT_VERSION},
-	    {},
-	};
-	struct vswapctl_options opts = {};
-	bool help = false;
 	int c, r;
 
-	while ((c = getopt_long(argc, argv, "hn:", options, NULL)) >= 0)
-		if ((r = parse_option(c, &opts, &help)) != 0) {
+	while ((c = getopt_long(argc, argv, stop_at_argument ? "+hn:p:" : "hn:p:", options,
+				NULL)) >= 0)
+		if ((r = parse_option(c, opts, help)) != 0) {
 			if (c == '?')
 				suggest_option(argv[optind - 1], options);
-			return r > 0 ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
+			return r > 0 ? 1 : -EINVAL;
 		}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct vswapctl_options opts = {};
+	bool help = false;
+
+	/* Options before the verb, then the verb's: run's end where COMMAND begins. */
+	int r = parse_options(argc, argv, true, &opts, &help);
+	if (r != 0)
+		return r > 0 ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
 	if (optind >= argc) {
 		print_usage(help ? stdout : stderr);
 		return help ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
@@ -421,6 +482,15 @@ int main(int argc, char **argv)
 	const struct verb *v = find_verb(argv[optind]);
 	if (!v)
 		return unknown_verb(argv[optind]);
+	int vargc = argc - optind;
+	char **vargv = argv + optind;
+	optind = 0; /* getopt starts over on the verb's part */
+	r = parse_options(vargc, vargv, v->takes & VERB_RUNS_COMMAND, &opts, &help);
+	if (r != 0)
+		return r > 0 ? VSWAPCTL_EXIT_OK : VSWAPCTL_EXIT_USAGE;
 	vswapctl_set_root(vswap_root_resolve(opts.root));
-	return vswapctl_exit_status(run_verb(v, argc - optind - 1, argv + optind + 1, help, &opts));
+	r = run_verb(v, vargc - optind, vargv + optind, help, &opts);
+	if (r >= 0 && (v->takes & VERB_RUNS_COMMAND))
+		run_child_pass_on(r);
+	return vswapctl_exit_status(r);
 }

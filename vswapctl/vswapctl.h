@@ -35,7 +35,13 @@ enum {
 	OPT_F_ITERATIONS = 1 << 4, /* --iterations */
 	OPT_F_NO_LEGEND = 1 << 5,  /* --no-legend */
 	OPT_F_FORCE = 1 << 6,	   /* --force */
+	OPT_F_POLICY = 1 << 7,	   /* --policy */
+	OPT_F_PROPERTY = 1 << 8,   /* -p, --property */
+	OPT_F_WAIT = 1 << 9,	   /* --wait */
 };
+
+/* -p KEY=VALUE given at most this many times. */
+#define VSWAPCTL_PROPERTIES_MAX 64
 
 struct vswapctl_options {
 	const char *root; /* as given; NULL: $VSWAP_ROOT or "/" */
@@ -47,7 +53,11 @@ struct vswapctl_options {
 	bool force;	     /* --force: replace or keep what would otherwise be refused */
 	double interval_s;   /* top: seconds between refreshes */
 	unsigned iterations; /* top: refreshes before exiting, 0: until interrupted */
-	unsigned given;	     /* OPT_F_* of the options on the command line */
+	const char *policy;  /* run --policy NAME|FILE */
+	const char *properties[VSWAPCTL_PROPERTIES_MAX]; /* run -p KEY=VALUE, in order */
+	size_t n_properties;
+	bool wait;	/* run --wait: until every process of the cgroup is gone */
+	unsigned given; /* OPT_F_* of the options on the command line */
 };
 
 struct vswap_ctx;
@@ -110,3 +120,5 @@ int verb_writeback(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_set_max(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_top(int argc, char **argv, const struct vswapctl_options *opts);
 int verb_daemon(int argc, char **argv, const struct vswapctl_options *opts);
+/* run: the command's wait status (>= 0), for run_child_pass_on(), or a negative errno. */
+int verb_run(int argc, char **argv, const struct vswapctl_options *opts);

@@ -55,6 +55,7 @@ static struct json_object *managed_json(const struct daemon_state *st, const str
 	json_object_object_add(o, "vswap_max_pinned_unlimited",
 			       pinned ? json_object_new_boolean(unlimited) : NULL);
 	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
+	json_object_object_add(o, "policy_samples", json_object_new_uint64(mc->policy_samples));
 	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->sched.psi_events));
 	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
 	json_object_object_add(o, "pressure_trigger",

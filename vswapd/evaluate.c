@@ -166,6 +166,7 @@ int evaluate_cgroup(const struct evaluate_env *env, struct managed *mc, double n
 	bool changed = sample_memo_take(&mc->memo, &cur, now_s);
 	if (r < 0)
 		return r;
+	mc->policy_samples++; /* after act(): its knobs are written (or refused, counted) */
 	return changed || d.n_actions > 0;
 }
 

@@ -61,8 +61,16 @@ static int set_string(char **dst, const char *s)
 	return 0;
 }
 
+/* Whether two policy names (NULL: none) differ. */
+static bool other_name(const char *a, const char *b)
+{
+	return a != b && (!a || !b || !streq(a, b));
+}
+
 int managed_set_policy(struct managed *mc, const char *policy, const char *chosen_by)
 {
+	if (other_name(mc->policy, policy))
+		mc->policy_samples = 0;
 	int r = set_string(&mc->policy, policy);
 
 	return r < 0 ? r : set_string(&mc->chosen_by, chosen_by);
@@ -77,6 +85,8 @@ const char *managed_chosen_by(const struct managed *mc, const struct vswap_polic
 
 int managed_set_override(struct managed *mc, const char *name)
 {
+	if (other_name(mc->override, name))
+		mc->policy_samples = 0;
 	int r = set_string(&mc->override, name);
 
 	if (r == 0 && !name)

@@ -55,6 +55,10 @@ struct managed {
 	struct managed_sched sched;
 	uint64_t failures; /* actions that failed */
 	uint64_t samples;
+	/* Evaluations done under the policy in force since it was chosen (0 after a change):
+	 * vswapctl run starts its command only once this is >= 1, i.e. the policy's knobs are
+	 * written. */
+	uint64_t policy_samples;
 	/* The last EXPLAIN_DEPTH decisions that did or noted something, as JSON text, the oldest
 	 * at explain_next; allocated with the first, NULL before. */
 	char **explain;

@@ -173,12 +173,24 @@ static void test_quiet_and_gone(void **state)
 	tmptree_write(f->tree->root, CG "memory.current", "104857601\n");
 	assert_int_equal(evaluate_cgroup(&f->env, f->mc, 110.0, "tick"), 1);
 	assert_int_equal(f->mc->samples, 3);
+	assert_int_equal(f->mc->policy_samples, 3);
+	/* The same policy chosen again (a reload): its samples still count. */
+	assert_int_equal(managed_set_policy(f->mc, "app", "other.conf"), 0);
+	assert_int_equal(f->mc->policy_samples, 3);
 
 	/* Its policy gone from the set: -ENOKEY, nothing read. */
 	assert_int_equal(managed_set_policy(f->mc, "nope", NULL), 0);
 	assert_int_equal(evaluate_cgroup(&f->env, f->mc, 115.0, "tick"), -ENOKEY);
 	assert_int_equal(f->mc->samples, 3);
+	assert_int_equal(f->mc->policy_samples, 0);
 	assert_int_equal(managed_set_policy(f->mc, "app", NULL), 0);
+	/* Back under app: none of its evaluations yet (what vswapctl run waits for). */
+	assert_int_equal(f->mc->policy_samples, 0);
+	assert_true(evaluate_cgroup(&f->env, f->mc, 116.0, "tick") >= 0);
+	assert_int_equal(f->mc->policy_samples, 1);
+	assert_int_equal(managed_set_override(f->mc, "app"), 0);
+	assert_int_equal(f->mc->policy_samples, 0);
+	assert_int_equal(managed_set_override(f->mc, NULL), 0);
 
 	/* The cgroup gone: -ENOENT. */
 	char path[4096];

@@ -408,6 +408,81 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* -p KEY=VALUE: one field set through the field table, its JSON as a file would hold it. */
+static void test_json_set(void **state)
+{
+	static const struct {
+		const char *key, *value;
+		const char *json;  /* the policy afterwards (accepted), or NULL */
+		const char *field; /* rejected: the field named */
+		const char *what;  /* and a part of why */
+	} cases[] = {
+	    {"vswap.max", "512M", "{ \"vswap\": { \"max\": \"512M\" } }", NULL, NULL},
+	    {"vswap.max", "25%", "{ \"vswap\": { \"max\": \"25%\" } }", NULL, NULL},
+	    {"vswap.max", "4096", "{ \"vswap\": { \"max\": 4096 } }", NULL, NULL},
+	    {"zswap.writeback", "false", "{ \"zswap\": { \"writeback\": false } }", NULL, NULL},
+	    {"writeback.cooldown_s", "0.5", "{ \"writeback\": { \"cooldown_s\": 0.5 } }", NULL,
+	     NULL},
+	    {"writeback.when", "[{\"ratio_below\": 2}]",
+	     "{ \"writeback\": { \"when\": [ { \"ratio_below\": 2 } ] } }", NULL, NULL},
+	    {"pressure.type", "full", "{ \"pressure\": { \"type\": \"full\" } }", NULL, NULL},
+	    {"description", "123", "{ \"description\": \"123\" }", NULL, NULL},
+	    {"vswap.max", "lots", NULL, "vswap/max", "\"lots\" is not a size"},
+	    {"vswap.max", "", NULL, "vswap/max", "is not a size"},
+	    {"vswap.max", "-1", NULL, "vswap/max", "cannot be negative"},
+	    {"writeback.amount", "25%", NULL, "writeback/amount", "percentage is not allowed"},
+	    {"writeback.cooldown_s", "3601", NULL, "writeback/cooldown_s",
+	     "out of range [0, 3600]"},
+	    {"writeback.cooldown_s", "soon", NULL, "writeback/cooldown_s", "expected a number"},
+	    {"writeback.enabled", "yes", NULL, "writeback/enabled", "expected true or false"},
+	    {"pressure.type", "most", NULL, "pressure/type", "\"some\" or \"full\""},
+	    {"writeback.when", "[{}]", NULL, "writeback/when", "would always hold"},
+	    {"vswap", "1G", NULL, "vswap", "a group of settings"},
+	    {"vswap.maxx", "1G", NULL, "vswap/maxx", "did you mean \"vswap.max\"?"},
+	    {"schema_version", "1", NULL, "schema_version", "no setting"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct json_object *o = json_object_new_object();
+		struct vswap_policy_error err = {};
+		int r = vswap_policy_json_set(o, cases[i].key, cases[i].value, &err);
+		if (cases[i].json) {
+			if (r < 0)
+				print_error("%s=%s: %s: %s\n", cases[i].key, cases[i].value,
+					    err.field, err.what);
+			assert_int_equal(r, 0);
+			assert_string_equal(json_object_to_json_string(o), cases[i].json);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_string_equal(err.field, cases[i].field);
+			if (!strstr(err.what, cases[i].what))
+				print_error("%s=%s: \"%s\" lacks \"%s\"\n", cases[i].key,
+					    cases[i].value, err.what, cases[i].what);
+			assert_non_null(strstr(err.what, cases[i].what));
+			assert_string_equal(json_object_to_json_string(o), "{ }");
+		}
+		json_object_put(o);
+	}
+}
+
+/* A set field replaces the one there; the whole policy still parses with it. */
+static void test_json_set_replaces(void **state)
+{
+	struct vswap_policy *p = parse_ok("{\"schema_version\": 1, \"vswap\": {\"max\": \"1G\"}}");
+	struct json_object *o = vswap_policy_to_json(p);
+	struct vswap_policy_error err;
+	(void)state;
+	assert_int_equal(vswap_policy_json_set(o, "vswap.max", "8M", &err), 0);
+	assert_int_equal(vswap_policy_json_set(o, "interval_s", "2", &err), 0);
+	struct vswap_policy *q = parse_ok(json_object_to_json_string(o));
+	assert_true(q->vswap_max.set);
+	assert_true(q->vswap_max.size.bytes == 8u << 20);
+	assert_float_equal(q->interval_s, 2, 0);
+	json_object_put(o);
+	vswap_policy_free(p);
+	vswap_policy_free(q);
+}
+
 static void test_json_locate(void **state)
 {
 	static const char text[] = "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]}, \"a\": {\"b\": 2}}";
@@ -438,7 +513,8 @@ int main(void)
 	    cmocka_unit_test(test_rejections),	      cmocka_unit_test(test_ranges),
 	    cmocka_unit_test(test_cross_field_edges), cmocka_unit_test(test_policy_names),
 	    cmocka_unit_test(test_match_specificity), cmocka_unit_test(test_json_locate),
-	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_round_trip),	      cmocka_unit_test(test_json_set),
+	    cmocka_unit_test(test_json_set_replaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
