@@ -1,12 +1,13 @@
 # Guest side of bench/run (busybox sh under tests/vm/run). One sub-benchmark per boot:
-#   idle ROUNDS N SECONDS       vswapd, oomd, systemd-oomd, one at a time on the same N idle
-#                               cgroups: CPU ticks over SECONDS and peak RSS ("IDLE ..." lines)
+#   idle ROUNDS N SECONDS       vswapd and oomd, one at a time on the same N idle cgroups: CPU
+#                               ticks over SECONDS and peak RSS ("IDLE ..." lines); systemd-oomd
+#                               needs systemd as PID 1: bench/idle-systemd
 #   reaction EPISODES           pressure episodes in one cgroup: PSI trigger times (psiwatch),
 #                               vswapd's knob writes (its log, timestamped) and the 1 s poller's
 #                               writes, all CLOCK_MONOTONIC ns, into $OUT/reaction-*.txt
 #   offload ROUNDS HOT COLD SECONDS   the hot/cold workload under none, static, senpai,
 #                               vswapd, rotating the order per round ("OFFLOAD ..." lines)
-# Binaries come in through --file: vswapd, oomd, systemd-oomd and the bench helpers.
+# Binaries come in through --file: vswapd, oomd and the bench helpers.
 set -u
 MODE=$1
 shift
@@ -34,14 +35,6 @@ start_daemon() { # NAME LOG: start one daemon managing $cg/bench.slice/*, print 
 			--runtime-dir /run/oomd >"$2" 2>&1 &
 		echo $!
 		;;
-	systemd-oomd)
-		mkdir -p /run/systemd/oom
-		fake-managed-oom /run/systemd/io.system.ManagedOOM $(cat /tmp/cgroup-list) \
-			>"$2.fake" 2>&1 &
-		sleep 1
-		SYSTEMD_LOG_LEVEL=info systemd-oomd >"$2" 2>&1 &
-		echo $!
-		;;
 	esac
 }
 
@@ -50,10 +43,8 @@ idle() {
 	mkdir -p $cg/bench.slice
 	echo +memory >$cg/bench.slice/cgroup.subtree_control
 	i=0
-	: >/tmp/cgroup-list
 	while [ $i -lt "$n" ]; do
 		mkdir $cg/bench.slice/c$i.service
-		echo "/bench.slice/c$i.service" >>/tmp/cgroup-list
 		i=$((i + 1))
 	done
 	cat >/etc/vswapd/policies.d/bench.json <<'JSON'
@@ -70,7 +61,7 @@ JSON
         { "name": "memory_reclaim", "args": { "cgroup": "bench.slice/*", "duration": "10" } } ] ],
     "actions": [ { "name": "kill_by_memory_size_or_growth", "args": { "cgroup": "bench.slice/*" } } ] } ] }
 JSON
-	set -- vswapd oomd systemd-oomd
+	set -- vswapd oomd
 	r=1
 	while [ $r -le "$rounds" ]; do
 		for d in "$@"; do
@@ -94,7 +85,6 @@ JSON
 				/"sample_period_s"/ { p = $2 + 0; if (!lo || p < lo) lo = p; if (p > hi) hi = p }
 				END { printf "managed=%d samples=%d period_min_s=%g period_max_s=%g", n, s, lo, hi }')
 			stop "$pid"
-			[ "$d" = systemd-oomd ] && killall fake-managed-oom 2>/dev/null
 			echo "IDLE daemon=$d round=$r ticks=$((t1 - t0)) seconds=$secs hz=$hz rss_kib=$rss $extra"
 			sleep 2
 		done

@@ -8,23 +8,12 @@
 
 #include "cgroup.h"
 #include "confdirs.h"
-#include "policyset.h"
+#include "loaderror.h"
+#include "paths.h"
+#include "unitname.h"
 #include "util.h"
 
 #define SECTION "X-VSwap"
-
-const char *const vswap_attach_dirs[VSWAP_ATTACH_DIRS_COUNT] = {
-    "usr/lib/vswapd/attach.d",
-    "etc/vswapd/attach.d",
-    "run/vswapd/attach.d",
-};
-
-/* systemd's precedence for unit files and drop-ins: /etc over /run over /usr/lib. */
-const char *const vswap_unit_dirs[VSWAP_UNIT_DIRS_COUNT] = {
-    "usr/lib/systemd/system",
-    "run/systemd/system",
-    "etc/systemd/system",
-};
 
 static int fail(struct vswap_policy_error *err, unsigned line, unsigned column, const char *key,
 		const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -75,8 +64,9 @@ static int parse_setting(char *line, unsigned lineno, char *start, struct vswap_
 	if (dst == &a->target && a->kind != VSWAP_ATTACH_CGROUP)
 		return fail(err, lineno, (unsigned)(key - start) + 1, key,
 			    "Cgroup= belongs in attach.d files; a unit's drop-in is for its unit");
-	if (dst == &a->policy && *value && (strchr(value, '/') || value[0] == '.'))
-		return fail(err, lineno, column, key, "\"%s\" is not a policy name", value);
+	if (dst == &a->policy && *value && !vswap_policy_name_valid(value))
+		return fail(err, lineno, column, key, "not a policy name (%s)",
+			    VSWAP_POLICY_NAME_RULE);
 	if (dst == &a->target && !vswap_cgroup_path_valid(value))
 		return fail(err, lineno, column, key,
 			    "\"%s\" is not a cgroup path (\"/a/b\", no \"..\")", value);
@@ -194,8 +184,7 @@ static int load_cgroups(const struct vswap_ctx *ctx, struct vswap_attachments *a
 			struct vswap_policy_load_errors *errs)
 {
 	struct vswap_conf_files fs = {};
-	int r =
-	    vswap_conf_files_list(ctx, vswap_attach_dirs, VSWAP_ATTACH_DIRS_COUNT, ".conf", &fs);
+	int r = vswap_conf_files_list(ctx, vswap_attach_dirs, VSWAP_LAYER_COUNT, ".conf", &fs);
 
 	for (size_t i = 0; r >= 0 && i < fs.n; i++) {
 		struct vswap_attachment a = {};
@@ -223,14 +212,14 @@ static int load_unit(const struct vswap_ctx *ctx, const char *unit, struct vswap
 {
 	struct vswap_conf_files fs = {};
 	struct vswap_attachment last = {};
-	char dirs[VSWAP_UNIT_DIRS_COUNT][320];
-	const char *dirp[VSWAP_UNIT_DIRS_COUNT];
+	char dirs[VSWAP_LAYER_COUNT][320];
+	const char *dirp[VSWAP_LAYER_COUNT];
 
-	for (size_t i = 0; i < VSWAP_UNIT_DIRS_COUNT; i++) {
+	for (size_t i = 0; i < VSWAP_LAYER_COUNT; i++) {
 		snprintf(dirs[i], sizeof(dirs[i]), "%s/%s.d", vswap_unit_dirs[i], unit);
 		dirp[i] = dirs[i];
 	}
-	int r = vswap_conf_files_list(ctx, dirp, VSWAP_UNIT_DIRS_COUNT, ".conf", &fs);
+	int r = vswap_conf_files_list(ctx, dirp, VSWAP_LAYER_COUNT, ".conf", &fs);
 	for (size_t i = 0; r >= 0 && i < fs.n; i++) {
 		struct vswap_attachment a = {};
 		if (fs.f[i].masked)
@@ -303,7 +292,7 @@ static int load_units(const struct vswap_ctx *ctx, struct vswap_attachments *as,
 	size_t n_done = 0;
 	int r = 0;
 
-	for (size_t i = 0; r == 0 && i < VSWAP_UNIT_DIRS_COUNT; i++)
+	for (size_t i = 0; r == 0 && i < VSWAP_LAYER_COUNT; i++)
 		r = load_units_in(ctx, vswap_unit_dirs[i], as, &done, &n_done, errs);
 	for (size_t i = 0; i < n_done; i++)
 		free(done[i]);
@@ -325,19 +314,6 @@ int vswap_attachments_load(const struct vswap_ctx *ctx, struct vswap_attachments
 	}
 	*ret = as;
 	return 0;
-}
-
-bool vswap_unit_name_valid(const char *name)
-{
-	const char *dot = strrchr(name, '.');
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 255 || !dot || dot == name || !dot[1] || name[0] == '.')
-		return false;
-	for (const char *p = name; *p; p++)
-		if (!isalnum((unsigned char)*p) && !strchr(":_.@-\\", *p))
-			return false;
-	return true;
 }
 
 /* systemd-escape --path: "/a/b-c" -> "a-b\x2dc". */

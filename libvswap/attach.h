@@ -9,8 +9,8 @@
  *   Policy=batch
  *   Cgroup=/work/batch      (only in attach.d files: the cgroup they are for)
  *
- * cgroups: {usr/lib,etc,run}/vswapd/attach.d/NAME.conf, layered like the policies (later
- *          directory wins, /dev/null masks);
+ * cgroups: {usr/lib,run,etc}/vswapd/attach.d/NAME.conf, layered like the policies (/etc
+ *          wins, then /run, /dev/null masks);
  * units:   systemd's own drop-ins {usr/lib,run,etc}/systemd/system/UNIT.d/NAME.conf
  *          (systemd's order: /etc wins), so `systemctl edit UNIT` shows and edits the same
  *          thing. Of several drop-ins of a unit the last by file name wins, and an empty
@@ -22,6 +22,9 @@
 #include <stddef.h>
 
 #include "context.h"
+#include "loaderror.h"
+#include "paths.h"
+#include "unitname.h"
 #include "policy.h"
 
 enum vswap_attach_kind {
@@ -42,11 +45,6 @@ struct vswap_attachments {
 	struct vswap_attachment *a;
 };
 
-#define VSWAP_ATTACH_DIRS_COUNT 3
-extern const char *const vswap_attach_dirs[VSWAP_ATTACH_DIRS_COUNT];
-#define VSWAP_UNIT_DIRS_COUNT 3
-extern const char *const vswap_unit_dirs[VSWAP_UNIT_DIRS_COUNT]; /* lowest precedence first */
-
 /*
  * Parse one file's text. Keys outside [X-VSwap] are systemd's business and ignored; inside
  * it, unknown keys are errors. A file without the section, or whose last Policy= is empty,
@@ -56,8 +54,6 @@ extern const char *const vswap_unit_dirs[VSWAP_UNIT_DIRS_COUNT]; /* lowest prece
 int vswap_attach_parse(const char *text, size_t len, enum vswap_attach_kind kind,
 		       struct vswap_attachment *ret, struct vswap_policy_error *err);
 void vswap_attachment_clear(struct vswap_attachment *a);
-
-struct vswap_policy_load_errors;
 
 /* Every attachment in force; errors are added to errs (the caller decides what they mean). */
 int vswap_attachments_load(const struct vswap_ctx *ctx, struct vswap_attachments *ret,
@@ -76,6 +72,3 @@ const struct vswap_attachment *vswap_attachments_find(const struct vswap_attachm
  * -EINVAL for a target that cannot be one (see vswap_unit_name_valid, cgroup paths "/a/b").
  */
 int vswap_attach_file(enum vswap_attach_kind kind, const char *target, const char *dir, char **ret);
-
-/* A unit name systemd would take: "name.type", [A-Za-z0-9:_.@\-] only, no "/". */
-bool vswap_unit_name_valid(const char *name);

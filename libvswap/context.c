@@ -7,6 +7,7 @@
 #include <sys/syscall.h>
 
 #include "parse.h"
+#include "paths.h"
 #include "util.h"
 
 /*
@@ -219,10 +220,7 @@ static int ctx_new(const char *root, bool cgroups, struct vswap_ctx **ret)
 	if (!ctx)
 		return -ENOMEM;
 	ctx->root_fd = ctx->cgroup_fd = -1;
-	if (!root)
-		root = getenv("VSWAP_ROOT");
-	if (!root || !*root)
-		root = "/";
+	root = vswap_root_resolve(root);
 	ctx->root = strdup(root);
 	if (!ctx->root) {
 		r = -ENOMEM;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 struct scan {
@@ -167,4 +168,94 @@ void vswap_json_line_column(const char *text, size_t offset, unsigned *ret_line,
 	}
 	*ret_line = line;
 	*ret_column = column;
+}
+
+/* The duplicate search: the first key found twice, and where. */
+struct dup {
+	struct scan sc;
+	bool found;
+	size_t offset;
+	char *path;
+	size_t path_len;
+};
+
+static void dup_value(struct dup *d, const char *path);
+
+/* A path component appended to path, into buf. */
+static void path_join(char *buf, size_t len, const char *path, const char *comp, size_t comp_len)
+{
+	snprintf(buf, len, "%s%s%.*s", path, *path ? "/" : "", (int)comp_len, comp);
+}
+
+static void dup_object(struct dup *d, const char *path)
+{
+	struct scan *sc = &d->sc;
+	size_t keys[256], lens[256], n = 0;
+
+	sc->i++;
+	for (skip_ws(sc); !d->found && peek(sc) == '"'; skip_ws(sc)) {
+		size_t key_offset = sc->i, start = skip_string(sc), klen = sc->i - 1 - start;
+		char sub[512];
+		path_join(sub, sizeof(sub), path, sc->s + start, klen);
+		for (size_t k = 0; k < n && !d->found; k++)
+			if (lens[k] == klen && !memcmp(sc->s + keys[k], sc->s + start, klen)) {
+				d->found = true;
+				d->offset = key_offset;
+				snprintf(d->path, d->path_len, "%s", sub);
+			}
+		if (n < 256) {
+			keys[n] = start;
+			lens[n++] = klen;
+		}
+		skip_ws(sc);
+		sc->i++; /* ':' */
+		dup_value(d, sub);
+		skip_ws(sc);
+		if (peek(sc) == ',')
+			sc->i++;
+	}
+	skip_ws(sc);
+	sc->i++; /* '}' */
+}
+
+static void dup_array(struct dup *d, const char *path)
+{
+	struct scan *sc = &d->sc;
+	char sub[512], index[24];
+
+	sc->i++;
+	for (size_t n = 0; !d->found; n++) {
+		skip_ws(sc);
+		if (peek(sc) == ']' || peek(sc) == '\0')
+			break;
+		snprintf(index, sizeof(index), "%zu", n);
+		path_join(sub, sizeof(sub), path, index, strlen(index));
+		dup_value(d, sub);
+		skip_ws(sc);
+		if (peek(sc) == ',')
+			sc->i++;
+	}
+	sc->i++; /* ']' */
+}
+
+static void dup_value(struct dup *d, const char *path)
+{
+	skip_ws(&d->sc);
+	if (peek(&d->sc) == '{')
+		dup_object(d, path);
+	else if (peek(&d->sc) == '[')
+		dup_array(d, path);
+	else
+		skip_value(&d->sc);
+}
+
+int vswap_json_find_duplicate(const char *text, size_t len, size_t *ret_offset, char *ret_path,
+			      size_t path_len)
+{
+	struct dup d = {.sc = {.s = text, .len = len}, .path = ret_path, .path_len = path_len};
+
+	dup_value(&d, "");
+	if (d.found)
+		*ret_offset = d.offset;
+	return d.found;
 }

@@ -25,3 +25,11 @@ int vswap_json_locate(const char *text, size_t len, const char *path, struct vsw
 /* 1-based line and column (in bytes) of an offset. */
 void vswap_json_line_column(const char *text, size_t offset, unsigned *ret_line,
 			    unsigned *ret_column);
+
+/*
+ * The first key that stands twice in one object (json-c keeps the last silently): 1 with the
+ * offset of its second occurrence and its path ("writeback/amount") in ret_path, 0 when every
+ * object's keys are distinct. Keys are compared as written (escapes not decoded).
+ */
+int vswap_json_find_duplicate(const char *text, size_t len, size_t *ret_offset, char *ret_path,
+			      size_t path_len);

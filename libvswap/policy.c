@@ -7,6 +7,8 @@
 #include <stdarg.h>
 
 #include "jsonpos.h"
+#include "text.h"
+#include "unitname.h"
 #include "util.h"
 
 enum field_type {
@@ -106,8 +108,17 @@ static const struct field condition_fields[] = {
 struct parser {
 	const char *text;
 	size_t len;
-	struct vswap_policy_error *err;
+	struct vswap_policy_errors *errs; /* every error, the first VSWAP_POLICY_ERRORS_MAX kept */
 };
+
+/* Keep one error. Returns -EBADMSG. */
+static int record(const struct parser *ps, const struct vswap_policy_error *e)
+{
+	if (ps->errs->n < VSWAP_POLICY_ERRORS_MAX)
+		ps->errs->e[ps->errs->n] = *e;
+	ps->errs->n++;
+	return -EBADMSG;
+}
 
 static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -115,18 +126,17 @@ static int fail(const struct parser *ps, const char *path, bool at_key, const ch
 static int fail(const struct parser *ps, const char *path, bool at_key, const char *fmt, ...)
 {
 	struct vswap_json_pos pos = {};
+	struct vswap_policy_error e = {};
 	va_list ap;
 
-	if (!ps->err)
-		return -EBADMSG;
 	(void)vswap_json_locate(ps->text, ps->len, path, &pos);
-	vswap_json_line_column(ps->text, at_key ? pos.key_offset : pos.value_offset, &ps->err->line,
-			       &ps->err->column);
-	snprintf(ps->err->field, sizeof(ps->err->field), "%s", path);
+	vswap_json_line_column(ps->text, at_key ? pos.key_offset : pos.value_offset, &e.line,
+			       &e.column);
+	snprintf(e.field, sizeof(e.field), "%s", path);
 	va_start(ap, fmt);
-	vsnprintf(ps->err->what, sizeof(ps->err->what), fmt, ap);
+	vsnprintf(e.what, sizeof(e.what), fmt, ap);
 	va_end(ap);
-	return -EBADMSG;
+	return record(ps, &e);
 }
 
 static const struct field *find_field(const struct field *table, size_t n, const char *path)
@@ -135,6 +145,28 @@ static const struct field *find_field(const struct field *table, size_t n, const
 		if (streq(table[i].path, path))
 			return &table[i];
 	return NULL;
+}
+
+/* An unknown key, with the field of the same object it most likely meant. */
+static int unknown_field(const struct parser *ps, const struct field *table, size_t n,
+			 const char *prefix, const char *path, const char *key)
+{
+	const char *names[64];
+	size_t k = 0, plen = strlen(prefix);
+
+	for (size_t i = 0; i < n && k < ELEMENTSOF(names); i++) {
+		const char *rest = table[i].path + (plen ? plen + 1 : 0);
+		bool here =
+		    plen ? !strncmp(table[i].path, prefix, plen) && table[i].path[plen] == '/'
+			 : true;
+		if (here && !strchr(rest, '/'))
+			names[k++] = rest;
+	}
+	const char *guess = vswap_closest(key, names, k);
+	if (guess)
+		return fail(ps, path, true, "unknown field \"%s\": did you mean \"%s\"?", key,
+			    guess);
+	return fail(ps, path, true, "unknown field \"%s\"", key);
 }
 
 /* "\u0000" decodes to a NUL: C would see "1\u0000G" as "1", "/a\u0000b" as "/a". */
@@ -164,6 +196,12 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 	if (has_nul(v))
 		return fail(ps, path, false, "a NUL character (\\u0000) is not allowed here");
 	int r = vswap_size_parse(s, ret);
+	size_t n = strlen(s);
+	bool percent = r != -EINVAL && n > 0 && s[n - 1] == '%';
+	if (percent && !percent_ok)
+		return fail(ps, path, false, "a percentage is not allowed here");
+	if (percent && r == -ERANGE)
+		return fail(ps, path, false, "percentage \"%s\" out of range (at most 100%%)", s);
 	/* The same bound as for an integer: "8E" would be written back as a number json-c
 	 * cannot read (and no kernel limit goes that high). */
 	if (r == -ERANGE || (r == 0 && ret->kind == VSWAP_SIZE_BYTES && ret->bytes >= INT64_MAX))
@@ -171,8 +209,6 @@ static int parse_size(const struct parser *ps, const char *path, struct json_obj
 	if (r < 0)
 		return fail(ps, path, false, "\"%s\" is not a size (bytes, \"512M\", \"max\"%s)", s,
 			    percent_ok ? ", \"25%\"" : "");
-	if (!percent_ok && ret->kind == VSWAP_SIZE_PERCENT)
-		return fail(ps, path, false, "a percentage is not allowed here");
 	return 0;
 }
 
@@ -332,6 +368,8 @@ static int parse_value(const struct parser *ps, const struct field *f, const cha
 static int parse_object(const struct parser *ps, const struct field *table, size_t n,
 			const char *prefix, struct json_object *obj, void *base)
 {
+	bool bad = false;
+
 	json_object_object_foreach(obj, key, v)
 	{
 		char path[64];
@@ -342,19 +380,21 @@ static int parse_object(const struct parser *ps, const struct field *table, size
 		else
 			snprintf(path, sizeof(path), "%s", key);
 		const struct field *f = find_field(table, n, rel ? rel : path);
-		if (!f)
-			return fail(ps, path, true, "unknown field \"%s\"", key);
 		int r;
-		if (f->type == T_OBJECT && !json_object_is_type(v, json_type_object))
+		if (!f)
+			r = unknown_field(ps, table, n, rel ? "" : prefix, path, key);
+		else if (f->type == T_OBJECT && !json_object_is_type(v, json_type_object))
 			r = fail(ps, path, false, "expected an object");
 		else if (f->type == T_OBJECT)
 			r = parse_object(ps, table, n, path, v, base);
 		else
 			r = parse_value(ps, f, path, v, base);
-		if (r < 0)
+		if (r == -EBADMSG)
+			bad = true; /* said; on to the next field */
+		else if (r < 0)
 			return r;
 	}
-	return 0;
+	return bad ? -EBADMSG : 0;
 }
 
 /* Defaults go through the same value parser, so they obey the same ranges. */
@@ -397,13 +437,10 @@ static int parse_syntax(const struct parser *ps, struct json_object **ret)
 		e = json_tokener_error_parse_unexpected;
 	if (e != json_tokener_success || !root) {
 		json_object_put(root);
-		if (ps->err) {
-			vswap_json_line_column(ps->text, end, &ps->err->line, &ps->err->column);
-			ps->err->field[0] = '\0';
-			snprintf(ps->err->what, sizeof(ps->err->what), "JSON syntax: %s",
-				 json_tokener_error_desc(e));
-		}
-		return -EBADMSG;
+		struct vswap_policy_error pe = {};
+		vswap_json_line_column(ps->text, end, &pe.line, &pe.column);
+		snprintf(pe.what, sizeof(pe.what), "JSON syntax: %s", json_tokener_error_desc(e));
+		return record(ps, &pe);
 	}
 	*ret = root;
 	return 0;
@@ -427,9 +464,21 @@ static int check_match(const struct parser *ps, struct json_object *root, struct
 			    "needs exactly one of \"cgroup\", \"unit\", \"slice\"");
 	if (p->match_kind == VSWAP_MATCH_CGROUP && p->match[0] != '/')
 		return fail(ps, "match/cgroup", false, "a cgroup path starts with '/'");
-	if (p->match_kind != VSWAP_MATCH_CGROUP && strchr(p->match, '/'))
-		return fail(ps, p->match_kind == VSWAP_MATCH_UNIT ? "match/unit" : "match/slice",
-			    false, "a unit name has no '/'");
+	if (p->match_kind == VSWAP_MATCH_CGROUP)
+		return 0;
+	bool slice = p->match_kind == VSWAP_MATCH_SLICE;
+	const char *field = slice ? "match/slice" : "match/unit";
+	size_t n = strlen(p->match);
+	if (!strchr(p->match, '.') && !strchr(p->match, '/'))
+		return fail(ps, field, false,
+			    "\"%s\" can never match a unit: did you mean \"%s.%s\"?", p->match,
+			    p->match, slice ? "slice" : "service");
+	if (slice && (n < 7 || !streq(p->match + n - 6, ".slice")))
+		return fail(ps, field, false, "a slice's name ends in \".slice\"");
+	if (!vswap_unit_name_valid(p->match) || !vswap_unit_has_cgroup(p->match))
+		return fail(ps, field, false,
+			    "not the name of a unit with a cgroup (NAME.service, .scope, .slice, "
+			    ".socket, .mount or .swap)");
 	return 0;
 }
 
@@ -464,14 +513,37 @@ static int check_version_first(const struct parser *ps, struct json_object *root
 	return parse_value(ps, &policy_fields[0], "schema_version", v, p);
 }
 
-int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
-		       struct vswap_policy **ret, struct vswap_policy_error *err)
+/* A key given twice would silently lose its first value (json-c keeps the last). */
+static int check_duplicates(const struct parser *ps)
 {
-	struct parser ps = {.text = text, .len = len, .err = err};
+	struct vswap_policy_error e = {};
+	size_t offset;
+
+	if (!vswap_json_find_duplicate(ps->text, ps->len, &offset, e.field, sizeof(e.field)))
+		return 0;
+	vswap_json_line_column(ps->text, offset, &e.line, &e.column);
+	snprintf(e.what, sizeof(e.what), "given twice in one object (the first would be ignored)");
+	return record(ps, &e);
+}
+
+bool vswap_policy_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n <= VSWAP_POLICY_NAME_MAX && name[0] != '.' && name[0] != '-' &&
+	       strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.@-") ==
+		   n;
+}
+
+int vswap_policy_parse_all(const char *text, size_t len, const char *name, const char *source,
+			   struct vswap_policy **ret, struct vswap_policy_errors *errs)
+{
+	struct parser ps = {.text = text, .len = len, .errs = errs};
 	struct json_object *root = NULL;
 	struct vswap_policy *p = calloc(1, sizeof(*p));
 	int r;
 
+	*errs = (struct vswap_policy_errors){};
 	if (!p)
 		return -ENOMEM;
 	r = apply_defaults(p);
@@ -479,12 +551,21 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 		r = set_string(&p->name, name);
 	if (r == 0)
 		r = set_string(&p->source, source);
+	if (r == 0 && !vswap_policy_name_valid(name)) {
+		struct vswap_policy_error e = {.line = 1, .column = 1};
+		snprintf(e.what, sizeof(e.what), "the file name gives no policy name (%s)",
+			 VSWAP_POLICY_NAME_RULE);
+		r = record(&ps, &e);
+	}
 	if (r == 0)
 		r = parse_syntax(&ps, &root);
 	if (r == 0 && !json_object_is_type(root, json_type_object))
 		r = fail(&ps, "", false, "a policy is a JSON object");
 	if (r == 0)
+		r = check_duplicates(&ps);
+	if (r == 0)
 		r = check_version_first(&ps, root, p);
+	/* Every field's error, not only the first: the semantics only of fields that parsed. */
 	if (r == 0)
 		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", root, p);
 	if (r == 0)
@@ -496,6 +577,17 @@ int vswap_policy_parse(const char *text, size_t len, const char *name, const cha
 	}
 	*ret = p;
 	return 0;
+}
+
+int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
+		       struct vswap_policy **ret, struct vswap_policy_error *err)
+{
+	struct vswap_policy_errors errs;
+	int r = vswap_policy_parse_all(text, len, name, source, ret, &errs);
+
+	if (r == -EBADMSG && err)
+		*err = errs.e[0];
+	return r;
 }
 
 struct vswap_policy *vswap_policy_free(struct vswap_policy *p)
@@ -830,4 +922,110 @@ struct json_object *vswap_policy_to_json(const struct vswap_policy *p)
 			put_path(o, f->path, v);
 	}
 	return o;
+}
+
+/* A command line's VALUE as the JSON a policy file would hold: text for string fields, else
+ * the JSON it spells (512 a number, true a boolean, [...] an array), else a string ("512M",
+ * "25%"), which the field's own parser then judges. */
+static struct json_object *assignment_value(const struct field *f, const char *value)
+{
+	if (f->type == T_STRING || f->type == T_PSI_TYPE)
+		return json_object_new_string(value);
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *v = NULL;
+	size_t len = strlen(value);
+
+	if (tok) {
+		json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+		/* The terminating NUL included: it ends a number ("4096" alone is unfinished). */
+		v = json_tokener_parse_ex(tok, value, (int)len + 1);
+		if (json_tokener_get_error(tok) != json_tokener_success ||
+		    json_tokener_get_parse_end(tok) < len) {
+			json_object_put(v);
+			v = NULL;
+		}
+		json_tokener_free(tok);
+	}
+	return v ? v : json_object_new_string(value);
+}
+
+static int assignment_error(struct vswap_policy_error *err, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int assignment_error(struct vswap_policy_error *err, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+
+	*err = (struct vswap_policy_error){};
+	snprintf(err->field, sizeof(err->field), "%s", path);
+	va_start(ap, fmt);
+	vsnprintf(err->what, sizeof(err->what), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+/* The field a dotted key names ("vswap.max" -> "vswap/max"), in path (64 bytes). */
+static const struct field *assignment_field(const char *key, char *path,
+					    struct vswap_policy_error *err)
+{
+	const char *names[ELEMENTSOF(policy_fields)];
+	char dotted[ELEMENTSOF(policy_fields)][64];
+	size_t n = 0;
+
+	snprintf(path, 64, "%s", key);
+	for (char *c = path; *c; c++)
+		*c = *c == '.' ? '/' : *c;
+	const struct field *f = find_field(policy_fields, ELEMENTSOF(policy_fields), path);
+	if (f && f->type != T_VERSION && f->type != T_OBJECT)
+		return f;
+	if (f && f->type == T_OBJECT) {
+		assignment_error(err, path,
+				 "\"%s\" is a group of settings: set one of them (%s.NAME)", key,
+				 key);
+		return NULL;
+	}
+	for (size_t i = 0; i < ELEMENTSOF(policy_fields); i++) {
+		if (policy_fields[i].type == T_OBJECT || policy_fields[i].type == T_VERSION)
+			continue;
+		snprintf(dotted[n], sizeof(dotted[n]), "%s", policy_fields[i].path);
+		for (char *c = dotted[n]; *c; c++)
+			*c = *c == '/' ? '.' : *c;
+		names[n] = dotted[n];
+		n++;
+	}
+	const char *guess = vswap_closest(key, names, n);
+	assignment_error(err, path, "no setting \"%s\"%s%s%s", key,
+			 guess ? ": did you mean \"" : "", guess ? guess : "", guess ? "\"?" : "");
+	return NULL;
+}
+
+int vswap_policy_json_set(struct json_object *policy, const char *key, const char *value,
+			  struct vswap_policy_error *err)
+{
+	char path[64];
+	const struct field *f = assignment_field(key, path, err);
+
+	if (!f)
+		return -EINVAL;
+	struct json_object *v = assignment_value(f, value);
+	struct json_object *doc = json_object_new_object();
+	struct vswap_policy *scratch = calloc(1, sizeof(*scratch));
+	struct vswap_policy_errors errs = {};
+	int r = v && doc && scratch ? apply_defaults(scratch) : -ENOMEM;
+
+	/* The value alone, through the parser: the same type and range checks as in a file. */
+	if (r == 0) {
+		put_path(doc, f->path, json_object_get(v));
+		const char *text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+		struct parser ps = {.text = text, .len = strlen(text), .errs = &errs};
+		r = parse_object(&ps, policy_fields, ELEMENTSOF(policy_fields), "", doc, scratch);
+	}
+	if (r == -EBADMSG)
+		r = assignment_error(err, path, "%s", errs.e[0].what);
+	if (r == 0)
+		put_path(policy, f->path, json_object_get(v));
+	json_object_put(v);
+	json_object_put(doc);
+	vswap_policy_free(scratch);
+	return r;
 }

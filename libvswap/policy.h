@@ -92,12 +92,33 @@ struct vswap_policy_error {
 };
 
 /*
+ * Policy names, whichever way they come (a file's name, an attachment's Policy=, the command
+ * line): safe as a file name, a unit drop-in's value, a journal field and a metric label.
+ */
+#define VSWAP_POLICY_NAME_MAX 64
+#define VSWAP_POLICY_NAME_RULE                                                                     \
+	"1 to 64 letters, digits, '_', '.', '@' or '-', not starting with '.' or '-'"
+bool vswap_policy_name_valid(const char *name);
+
+/* Every error of one file: the first VSWAP_POLICY_ERRORS_MAX kept, n counts them all. */
+#define VSWAP_POLICY_ERRORS_MAX 16
+struct vswap_policy_errors {
+	size_t n;
+	struct vswap_policy_error e[VSWAP_POLICY_ERRORS_MAX];
+};
+
+/*
  * Parse one policy file's text. name is the policy's name (file name without ".json"),
- * source its path (kept for messages). -EBADMSG with err filled on any error: syntax,
- * unknown field, wrong type, out of range, newer schema_version.
+ * source its path (kept for messages). -EBADMSG with err filled (the first error) on any
+ * error: syntax, unknown field, wrong type, out of range, newer schema_version.
  */
 int vswap_policy_parse(const char *text, size_t len, const char *name, const char *source,
 		       struct vswap_policy **ret, struct vswap_policy_error *err);
+
+/* The same, with every error of the file (each field's own, bounded) rather than the first:
+ * -EBADMSG with errs->n >= 1. */
+int vswap_policy_parse_all(const char *text, size_t len, const char *name, const char *source,
+			   struct vswap_policy **ret, struct vswap_policy_errors *errs);
 struct vswap_policy *vswap_policy_free(struct vswap_policy *p);
 
 /*
@@ -116,6 +137,18 @@ struct json_object;
  * integers, "max" or "N%". The caller owns the object.
  */
 struct json_object *vswap_policy_to_json(const struct vswap_policy *p);
+
+/*
+ * Set one field of a policy held as JSON (as vswap_policy_to_json() makes it) from a command
+ * line's KEY=VALUE: key is the field's path with dots ("vswap.max", "writeback.cooldown_s"),
+ * value as a policy file would spell it, without the quotes ("512M", "25%", "true", "0.5",
+ * or JSON text: "[{\"ratio_below\": 2}]"). The value goes through the field table's own
+ * parser: the same types and ranges as in a file. Cross-field rules are checked when the
+ * whole policy is parsed. -EINVAL with err (field: the path, what: why; no line) for an
+ * unknown key, a group of fields, or a bad value; -ENOMEM.
+ */
+int vswap_policy_json_set(struct json_object *policy, const char *key, const char *value,
+			  struct vswap_policy_error *err);
 
 /* Print the JSON Schema (draft 2020-12) generated from the field table. */
 void vswap_policy_print_schema(FILE *f);

@@ -2,35 +2,14 @@
 #include "policyset.h"
 
 #include "confdirs.h"
+#include "text.h"
 #include "util.h"
-
-const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT] = {
-    "usr/lib/vswapd/policies.d",
-    "etc/vswapd/policies.d",
-    "run/vswapd/policies.d",
-};
-
-void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const char *path,
-				 const struct vswap_policy_error *err, const char *what)
-{
-	if (errs->n < ELEMENTSOF(errs->errors)) {
-		struct vswap_policy_load_error *e = &errs->errors[errs->n];
-		snprintf(e->path, sizeof(e->path), "%s", path);
-		if (err)
-			e->err = *err;
-		else {
-			e->err = (struct vswap_policy_error){};
-			snprintf(e->err.what, sizeof(e->err.what), "%s", what);
-		}
-	}
-	errs->n++;
-}
 
 static int load_one(const struct vswap_ctx *ctx, const struct vswap_conf_file *f,
 		    struct vswap_policy **ret, struct vswap_policy_load_errors *errs)
 {
 	_cleanup_free_ char *text = NULL;
-	struct vswap_policy_error perr = {};
+	struct vswap_policy_errors perrs;
 	char name[sizeof(f->name)];
 	size_t len;
 	int r = vswap_read_root(ctx, f->path + 1, &text, &len);
@@ -40,9 +19,9 @@ static int load_one(const struct vswap_ctx *ctx, const struct vswap_conf_file *f
 		return r == -ENOMEM ? r : 0;
 	}
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(f->name) - 5), f->name);
-	r = vswap_policy_parse(text, len, name, f->path, ret, &perr);
-	if (r == -EBADMSG)
-		vswap_policy_load_error_add(errs, f->path, &perr, NULL);
+	r = vswap_policy_parse_all(text, len, name, f->path, ret, &perrs);
+	for (size_t i = 0; r == -EBADMSG && i < perrs.n && i < ELEMENTSOF(perrs.e); i++)
+		vswap_policy_load_error_add(errs, f->path, &perrs.e[i], NULL);
 	return r == -EBADMSG ? 0 : r;
 }
 
@@ -91,8 +70,7 @@ int vswap_policy_set_load(const struct vswap_ctx *ctx, struct vswap_policy_set *
 
 	*errs = (struct vswap_policy_load_errors){};
 	if (r == 0)
-		r = vswap_conf_files_list(ctx, vswap_policy_dirs, VSWAP_POLICY_DIRS_COUNT, ".json",
-					  &fs);
+		r = vswap_conf_files_list(ctx, vswap_policy_dirs, VSWAP_LAYER_COUNT, ".json", &fs);
 	if (r == 0 && fs.n > 0) {
 		set->policies = calloc(fs.n, sizeof(*set->policies));
 		r = set->policies ? 0 : -ENOMEM;
@@ -187,4 +165,14 @@ const struct vswap_policy *vswap_policy_set_find(const struct vswap_policy_set *
 		if (streq(set->policies[i]->name, name))
 			return set->policies[i];
 	return NULL;
+}
+
+const char *vswap_policy_set_suggest(const struct vswap_policy_set *set, const char *name)
+{
+	const char *names[64];
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->n && n < ELEMENTSOF(names); i++)
+		names[n++] = set->policies[i]->name;
+	return vswap_closest(name, names, n);
 }

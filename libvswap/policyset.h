@@ -4,8 +4,8 @@
 /*
  * The policies in force: every *.json of the policy directories, layered like systemd's
  * configuration. Lowest to highest precedence:
- *   /usr/lib/vswapd/policies.d  (vendor)  <  /etc/vswapd/policies.d  (admin, fleet)
- *   <  /run/vswapd/policies.d  (runtime)
+ *   /usr/lib/vswapd/policies.d  (vendor)  <  /run/vswapd/policies.d  (runtime)
+ *   <  /etc/vswapd/policies.d  (admin, fleet)
  * A file overrides any file of the same name in a lower directory; a symlink to /dev/null
  * masks it. All paths are inside the context's root.
  */
@@ -13,32 +13,16 @@
 #include <stddef.h>
 
 #include "attach.h"
+#include "loaderror.h"
+#include "paths.h"
 #include "context.h"
 #include "policy.h"
-
-#define VSWAP_POLICY_DIRS_COUNT 3
-extern const char *const vswap_policy_dirs[VSWAP_POLICY_DIRS_COUNT];
 
 struct vswap_policy_set {
 	size_t n;
 	struct vswap_policy **policies; /* name order */
 	struct vswap_attachments attachments;
 };
-
-/* A file that could not be loaded: an I/O error (err.what has it) or a policy error. */
-struct vswap_policy_load_error {
-	char path[512];
-	struct vswap_policy_error err;
-};
-
-struct vswap_policy_load_errors {
-	size_t n;
-	struct vswap_policy_load_error errors[16]; /* the first 16; n counts them all */
-};
-
-/* Record one error (err NULL: what says it all); past the first 16 they are only counted. */
-void vswap_policy_load_error_add(struct vswap_policy_load_errors *errs, const char *path,
-				 const struct vswap_policy_error *err, const char *what);
 
 /*
  * Load the set with its attachments (attach.h). All or nothing: if any file is invalid, two
@@ -61,6 +45,9 @@ const struct vswap_policy *vswap_policy_set_match(const struct vswap_policy_set 
 						  const char *cgroup, vswap_unit_resolver_t resolve,
 						  void *userdata,
 						  const struct vswap_attachment **ret_by);
+
+/* The loaded policy whose name is closest to name (a likely typo), or NULL. */
+const char *vswap_policy_set_suggest(const struct vswap_policy_set *set, const char *name);
 
 /* The policy named name, or NULL. */
 const struct vswap_policy *vswap_policy_set_find(const struct vswap_policy_set *set,

@@ -82,12 +82,12 @@ int vswap_size_parse(const char *s, struct vswap_size *ret)
 		return -EINVAL;
 	if (shift && ip > (UINT64_MAX >> shift))
 		return -ERANGE;
-	uint64_t bytes = ip << shift;
-	/* fp < 1000 and shift <= 60: the product needs up to 70 bits. */
+	/*
+	 * fp < 1000 and shift <= 60: the product needs up to 70 bits. The sum cannot overflow:
+	 * ip << shift is at most 2^64 - 2^shift and frac under 2^shift (0 when shift is 0).
+	 */
 	uint64_t frac = (uint64_t)(((unsigned __int128)fp << shift) / pow10u(digits));
-	if (bytes > UINT64_MAX - frac)
-		return -ERANGE;
-	*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = bytes + frac};
+	*ret = (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = (ip << shift) + frac};
 	return 0;
 }
 

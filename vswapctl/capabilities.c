@@ -53,89 +53,66 @@ static bool feature_on(const struct vswap_caps *c, const struct feature *f)
 	return *(const bool *)((const char *)c + f->offset);
 }
 
-static struct json_object *zswap_json(const struct vswap_zswap_params *zp)
+static void print_zswap(const struct vswap_zswap_params *zp)
 {
-	struct json_object *z = json_object_new_object();
-
-	json_object_object_add(z, "enabled", json_object_new_boolean(zp->enabled));
-	json_object_object_add(z, "shrinker_enabled",
-			       json_object_new_boolean(zp->shrinker_enabled));
-	json_object_object_add(z, "compressor", json_object_new_string(zp->compressor));
-	json_object_object_add(z, "zpool", zp->zpool ? json_object_new_string(zp->zpool) : NULL);
-	json_object_object_add(z, "max_pool_percent", json_object_new_uint64(zp->max_pool_percent));
-	json_object_object_add(z, "accept_threshold_percent",
-			       json_object_new_uint64(zp->accept_threshold_percent));
-	return z;
+	print_open_object("zswap");
+	print_bool("enabled", NULL, zp->enabled);
+	print_text("zswap:  %s", zp->enabled ? "enabled" : "disabled");
+	print_string("compressor", ", compressor %s", zp->compressor);
+	print_string("zpool", ", zpool %s", zp->zpool);
+	print_uint("max_pool_percent", ", pool at most %s%% of RAM", zp->max_pool_percent);
+	print_uint("accept_threshold_percent", ", accepts again below %s%%",
+		   zp->accept_threshold_percent);
+	print_bool("shrinker_enabled", NULL, zp->shrinker_enabled);
+	print_text(", shrinker %s\n", zp->shrinker_enabled ? "on" : "off");
+	print_close_object();
 }
 
-static void print_json_caps(const struct vswap_caps *c, const struct vswap_zswap_params *zp)
+static void print_caps(const struct vswap_caps *c, const struct vswap_zswap_params *zp)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *fs = json_object_new_object();
-
-	json_object_object_add(o, "mode", json_object_new_string(vswap_kernel_mode_name(c->mode)));
-	json_object_object_add(o, "kernel_release",
-			       c->kernel_release ? json_object_new_string(c->kernel_release)
-						 : NULL);
-	json_object_object_add(o, "probe_cgroup",
-			       c->probe_cgroup ? json_object_new_string(c->probe_cgroup) : NULL);
-	for (size_t i = 0; i < ELEMENTSOF(features); i++)
-		json_object_object_add(fs, features[i].key,
-				       json_object_new_boolean(feature_on(c, &features[i])));
-	json_object_object_add(o, "features", fs);
-	json_object_object_add(o, "zswap", zp ? zswap_json(zp) : NULL);
-	json_print(o, stdout);
-	json_object_put(o);
-}
-
-static void print_text_caps(const struct vswap_caps *c, const struct vswap_zswap_params *zp)
-{
-	printf("Kernel: %s\nMode:   %s\n", strna(c->kernel_release),
-	       vswap_kernel_mode_name(c->mode));
+	print_string("kernel_release", NULL, c->kernel_release);
+	print_text("Kernel: %s\n", strna(c->kernel_release));
+	print_string("mode", "Mode:   %s\n", vswap_kernel_mode_name(c->mode));
 	if (zp)
-		printf("zswap:  %s, compressor %s, zpool %s, pool at most %" PRIu64
-		       "%% of RAM, accepts again below %" PRIu64 "%%, shrinker %s\n",
-		       zp->enabled ? "enabled" : "disabled", zp->compressor, strna(zp->zpool),
-		       zp->max_pool_percent, zp->accept_threshold_percent,
-		       zp->shrinker_enabled ? "on" : "off");
-	if (c->probe_cgroup)
-		printf("Per-cgroup files probed on /%s\n", c->probe_cgroup);
+		print_zswap(zp);
 	else
-		printf("No child cgroup with the memory controller: per-cgroup files not probed\n");
-	putchar('\n');
+		print_null("zswap", NULL);
+	print_string("probe_cgroup", "Per-cgroup files probed on /%s\n", c->probe_cgroup);
+	if (!c->probe_cgroup)
+		print_text("No child cgroup with the memory controller: per-cgroup files not "
+			   "probed\n");
+	print_text("\n");
+	print_open_object("features");
 	for (size_t i = 0; i < ELEMENTSOF(features); i++) {
 		bool on = feature_on(c, &features[i]);
-		printf("%-3s %s\n", on ? "yes" : "no", features[i].what);
+		print_bool(features[i].key, NULL, on);
+		print_text("%-3s %s\n", on ? "yes" : "no", features[i].what);
 		if (!on)
-			printf("    -> %s\n", features[i].if_missing);
+			print_text("    -> %s\n", features[i].if_missing);
 	}
+	print_close_object();
 }
 
 int verb_capabilities(int argc, char **argv, const struct vswapctl_options *opts)
 {
-	struct vswap_ctx *ctx = NULL;
+	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
 	struct vswap_zswap_params zp = {};
 	struct vswap_caps caps;
 	const char *param = NULL;
+	int r = vswapctl_open(opts, &ctx);
 
-	if (vswapctl_open(opts, &ctx) < 0)
-		return VSWAPCTL_EXIT_FAILURE;
-	int r = vswap_caps_probe(ctx, &caps);
-	if (r < 0) {
-		vswapctl_error("cannot probe the kernel: %s", strerror(-r));
-		vswap_ctx_free(ctx);
-		return VSWAPCTL_EXIT_FAILURE;
-	}
+	if (r < 0)
+		return r;
+	r = vswap_caps_probe(ctx, &caps);
+	if (r < 0)
+		return vswapctl_fail(r, "cannot probe the kernel: %s", strerror(-r));
 	int zr = vswap_zswap_params_read(ctx, &zp, &param);
 	if (zr < 0 && zr != -ENOENT)
 		vswapctl_error("cannot read zswap parameter %s: %s, ignoring", param,
 			       strerror(-zr));
-	if (opts->json)
-		print_json_caps(&caps, zr == 0 ? &zp : NULL);
-	else
-		print_text_caps(&caps, zr == 0 ? &zp : NULL);
+	print_begin(opts->json, stdout);
+	print_caps(&caps, zr == 0 ? &zp : NULL);
 	vswap_zswap_params_done(&zp);
 	vswap_caps_done(&caps);
-	vswap_ctx_free(ctx);
-	return VSWAPCTL_EXIT_OK;
+	return print_end();
 }

@@ -7,6 +7,7 @@
 
 #include "confdirs.h"
 #include "context.h"
+#include "daemonconf.h"
 #include "output.h"
 #include "policyset.h"
 #include "util.h"
@@ -76,69 +77,59 @@ int verb_list_policies(int argc, char **argv, const struct vswapctl_options *opt
 	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
 	struct vswap_policy_load_errors errs;
 	struct vswap_policy_set *set = NULL;
+	int r = vswapctl_open_config(opts, &ctx);
 
-	if (vswapctl_open_config(opts, &ctx) < 0)
-		return VSWAPCTL_EXIT_FAILURE;
-	int r = vswap_policy_set_load(ctx, &set, &errs);
+	if (r < 0)
+		return r;
+	r = vswap_policy_set_load(ctx, &set, &errs);
 	if (r == -EBADMSG)
 		vswapctl_print_load_errors(&errs);
-	if (r < 0) {
-		vswapctl_error("the policy configuration does not load: %s",
-			       r == -EBADMSG ? "errors above" : strerror(-r));
-		return VSWAPCTL_EXIT_FAILURE;
-	}
+	if (r < 0)
+		return vswapctl_fail(r, "the policy configuration does not load: %s",
+				     r == -EBADMSG ? "errors above" : strerror(-r));
 	struct table *pt = policies_table(set), *at = attachments_table(set);
-	r = pt && at ? 0 : -ENOMEM;
-	if (r == 0 && opts->json) { /* one object with both lists */
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "policies", table_json(pt));
-		json_object_object_add(o, "attachments", table_json(at));
-		json_print(o, stdout);
-		json_object_put(o);
-	} else if (r == 0) {
-		table_print(pt, false, NULL, stdout);
-		if (set->attachments.n) {
-			printf("\n");
-			table_print(at, false, NULL, stdout);
-		}
-	}
+	if (pt && at) {
+		print_begin(opts->json, stdout);
+		table_print(pt, "policies", opts->no_legend);
+		print_text("%s", set->attachments.n ? "\n" : "");
+		if (set->attachments.n || print_is_json())
+			table_print(at, "attachments", opts->no_legend);
+		r = print_end();
+	} else
+		r = -ENOMEM;
 	table_free(pt);
 	table_free(at);
 	vswap_policy_set_free(set);
-	return r < 0 ? VSWAPCTL_EXIT_FAILURE : VSWAPCTL_EXIT_OK;
+	return r;
 }
 
 /* One file of cat-config: shown in precedence order, lowest first. */
 struct shown_file {
-	const char *role;   /* "daemon", "policy", "attachment", "unit-drop-in" */
+	const char *role;   /* "daemon", "policy", "attachment", "unit_drop_in" */
 	const char *path;   /* "/etc/..." */
-	const char *state;  /* "in-force", "overridden", "masked" */
+	const char *state;  /* "in_force", "overridden", "masked" */
 	const char *winner; /* for overridden: the file in force */
 };
 
-static void show_file(const struct vswap_ctx *ctx, const struct shown_file *sf,
-		      struct json_object *list)
+static void show_file(const struct vswap_ctx *ctx, const struct shown_file *sf)
 {
 	_cleanup_free_ char *text = NULL;
 	bool masked = streq(sf->state, "masked");
 
 	if (!masked && vswap_read_root(ctx, sf->path + 1, &text, NULL) < 0)
 		return;
-	if (list) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "path", json_object_new_string(sf->path));
-		json_object_object_add(o, "role", json_object_new_string(sf->role));
-		json_object_object_add(o, "state", json_object_new_string(sf->state));
-		json_object_object_add(o, "overridden_by",
-				       sf->winner ? json_object_new_string(sf->winner) : NULL);
-		json_object_object_add(o, "content", text ? json_object_new_string(text) : NULL);
-		json_object_array_add(list, o);
-		return;
-	}
-	printf("# %s%s%s%s\n", sf->path, masked ? " (masked: -> /dev/null)" : "",
-	       sf->winner ? ", overridden by " : "", sf->winner ? sf->winner : "");
+	print_open_object(NULL);
+	print_string("path", "# %s", sf->path);
+	print_string("role", NULL, sf->role);
+	print_string("state", NULL, sf->state);
+	print_text("%s", masked ? " (masked: -> /dev/null)" : "");
+	print_string("overridden_by", ", overridden by %s", sf->winner);
+	print_text("\n");
+	/* The files' own text, as it is: this is what cat-config is for. */
+	print_string("content", NULL, text);
 	if (text)
-		printf("%s%s\n", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+		print_text("%s%s\n", text, *text && text[strlen(text) - 1] != '\n' ? "\n" : "");
+	print_close_object();
 }
 
 /* Files a section of X-VSwap drop-ins cares about: those with the section. */
@@ -151,8 +142,7 @@ static bool has_section(const struct vswap_ctx *ctx, const char *path)
 
 /* Every file of layered dirs, lowest directory first, marking the ones not in force. */
 static int cat_layered(const struct vswap_ctx *ctx, const char *const *dirs, size_t n_dirs,
-		       const char *suffix, const char *role, bool only_xvswap,
-		       struct json_object *list)
+		       const char *suffix, const char *role, bool only_xvswap)
 {
 	struct vswap_conf_files winners = {};
 	int r = vswap_conf_files_list(ctx, dirs, n_dirs, suffix, &winners);
@@ -171,12 +161,12 @@ static int cat_layered(const struct vswap_ctx *ctx, const char *const *dirs, siz
 			    .role = role,
 			    .path = here.f[i].path,
 			    .state = here.f[i].masked ? "masked"
-				     : wins	      ? "in-force"
+				     : wins	      ? "in_force"
 						      : "overridden",
 			    .winner = wins || !w ? NULL : w->path,
 			};
 			if (!only_xvswap || here.f[i].masked || has_section(ctx, sf.path))
-				show_file(ctx, &sf, list);
+				show_file(ctx, &sf);
 		}
 		vswap_conf_files_clear(&here);
 	}
@@ -209,7 +199,7 @@ static int list_dropin_units(const struct vswap_ctx *ctx, char ***ret, size_t *r
 	size_t n = 0;
 	int r = 0;
 
-	for (size_t d = 0; r == 0 && d < VSWAP_UNIT_DIRS_COUNT; d++) {
+	for (size_t d = 0; r == 0 && d < VSWAP_LAYER_COUNT; d++) {
 		int fd =
 		    vswap_open_beneath(ctx->root_fd, vswap_unit_dirs[d], O_RDONLY | O_DIRECTORY);
 		_cleanup_closedir_ DIR *dir = fd >= 0 ? fdopendir(fd) : NULL;
@@ -229,54 +219,74 @@ static int list_dropin_units(const struct vswap_ctx *ctx, char ***ret, size_t *r
 	return r;
 }
 
-static int cat_dropins(const struct vswap_ctx *ctx, struct json_object *list)
+static int cat_dropins(const struct vswap_ctx *ctx)
 {
 	char **units = NULL;
 	size_t n = 0;
 	int r = list_dropin_units(ctx, &units, &n);
 
 	for (size_t i = 0; i < n; i++) {
-		char dirs[VSWAP_UNIT_DIRS_COUNT][320];
-		const char *dirp[VSWAP_UNIT_DIRS_COUNT];
-		for (size_t d = 0; d < VSWAP_UNIT_DIRS_COUNT; d++) {
+		char dirs[VSWAP_LAYER_COUNT][320];
+		const char *dirp[VSWAP_LAYER_COUNT];
+		for (size_t d = 0; d < VSWAP_LAYER_COUNT; d++) {
 			snprintf(dirs[d], sizeof(dirs[d]), "%s/%s.d", vswap_unit_dirs[d], units[i]);
 			dirp[d] = dirs[d];
 		}
 		if (r == 0)
-			r = cat_layered(ctx, dirp, VSWAP_UNIT_DIRS_COUNT, ".conf", "unit-drop-in",
-					true, list);
+			r = cat_layered(ctx, dirp, VSWAP_LAYER_COUNT, ".conf", "unit_drop_in",
+					true);
 		free(units[i]);
 	}
 	free(units);
 	return r;
 }
 
+/* vswapd.conf: the main file in force (the first of /etc, /run, /usr/lib), the others
+ * overridden, lowest first. */
+static void cat_daemon_main(const struct vswap_ctx *ctx)
+{
+	const char *winner = NULL;
+
+	for (size_t i = 0; i < VSWAP_LAYER_COUNT && !winner; i++) {
+		_cleanup_close_ int fd =
+		    vswap_open_beneath(ctx->root_fd, vswap_daemon_conf_main_files[i], O_PATH);
+		if (fd >= 0)
+			winner = vswap_daemon_conf_main_files[i];
+	}
+	for (size_t i = VSWAP_LAYER_COUNT; winner && i-- > 0;) {
+		char path[256], won[256];
+		snprintf(path, sizeof(path), "/%s", vswap_daemon_conf_main_files[i]);
+		snprintf(won, sizeof(won), "/%s", winner);
+		struct shown_file sf = {.role = "daemon",
+					.path = path,
+					.state = streq(path, won) ? "in_force" : "overridden",
+					.winner = streq(path, won) ? NULL : won};
+		show_file(ctx, &sf);
+	}
+}
+
 int verb_cat_config(int argc, char **argv, const struct vswapctl_options *opts)
 {
-	static const char *const daemon_dirs[] = {"etc/vswapd/vswapd.conf.d"};
 	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
-	struct json_object *list = opts->json ? json_object_new_array() : NULL;
+	int r = vswapctl_open_config(opts, &ctx);
 
-	if (vswapctl_open_config(opts, &ctx) < 0)
-		return VSWAPCTL_EXIT_FAILURE;
-	struct shown_file main_conf = {"daemon", "/etc/vswapd/vswapd.conf", "in-force", NULL};
-	show_file(ctx, &main_conf, list); /* absent: nothing shown */
-	int r = cat_layered(ctx, daemon_dirs, 1, ".conf", "daemon", false, list);
-	if (r == 0)
-		r = cat_layered(ctx, vswap_policy_dirs, VSWAP_POLICY_DIRS_COUNT, ".json", "policy",
-				false, list);
-	if (r == 0)
-		r = cat_layered(ctx, vswap_attach_dirs, VSWAP_ATTACH_DIRS_COUNT, ".conf",
-				"attachment", false, list);
-	if (r == 0)
-		r = cat_dropins(ctx, list);
-	if (list) {
-		struct json_object *o = json_object_new_object();
-		json_object_object_add(o, "files", list);
-		json_print(o, stdout);
-		json_object_put(o);
-	}
 	if (r < 0)
-		vswapctl_error("cannot read the configuration: %s", strerror(-r));
-	return r < 0 ? VSWAPCTL_EXIT_FAILURE : VSWAPCTL_EXIT_OK;
+		return r;
+	print_begin(opts->json, stdout);
+	print_open_array("files");
+	cat_daemon_main(ctx);
+	r = cat_layered(ctx, vswap_daemon_conf_dirs, VSWAP_LAYER_COUNT, ".conf", "daemon", false);
+	if (r == 0)
+		r = cat_layered(ctx, vswap_policy_dirs, VSWAP_LAYER_COUNT, ".json", "policy",
+				false);
+	if (r == 0)
+		r = cat_layered(ctx, vswap_attach_dirs, VSWAP_LAYER_COUNT, ".conf", "attachment",
+				false);
+	if (r == 0)
+		r = cat_dropins(ctx);
+	print_close_array();
+	int pr = print_end();
+	if (r < 0)
+		return vswapctl_fail(r, "cannot read the configuration: %s", strerror(-r));
+	return pr;
 }

@@ -2,9 +2,11 @@
 /* vswapctl status: a row of memory figures per cgroup. */
 #include <stdio.h>
 
+#include "caps.h"
 #include "cgroup.h"
 #include "output.h"
 #include "sample.h"
+#include "units.h"
 #include "util.h"
 #include "vswapctl.h"
 
@@ -26,14 +28,14 @@ enum {
 static const struct column columns[] = {
     [C_CGROUP] = {"cgroup", "CGROUP", COL_STRING},
     [C_MEMORY] = {"memory_current_bytes", "MEMORY", COL_BYTES},
-    [C_MEMORY_MAX] = {"memory_max_bytes", "MEM-MAX", COL_BYTES},
+    [C_MEMORY_MAX] = {"memory_max", "MEM-MAX", COL_LIMIT},
     [C_ANON] = {"anon_bytes", "ANON", COL_BYTES},
     [C_ZSWAP] = {"zswap_compressed_bytes", "ZSWAP", COL_BYTES},
     [C_ZSWAPPED] = {"zswapped_bytes", "ZSWAPPED", COL_BYTES},
     [C_RATIO] = {"zswap_ratio", "RATIO", COL_RATIO},
     [C_SWAP] = {"swap_current_bytes", "SWAP", COL_BYTES},
     [C_VSWAP] = {"vswap_current_bytes", "VSWAP", COL_BYTES},
-    [C_VSWAP_MAX] = {"vswap_max_bytes", "VSWAP-MAX", COL_BYTES},
+    [C_VSWAP_MAX] = {"vswap_max", "VSWAP-MAX", COL_LIMIT},
     [C_SOME] = {"pressure_some_avg10", "SOME%", COL_PERCENT},
     [C_FULL] = {"pressure_full_avg10", "FULL%", COL_PERCENT},
 };
@@ -56,7 +58,7 @@ struct status {
 	const struct vswap_ctx *ctx;
 	struct table *table;
 	bool named; /* cgroups named on the command line must exist */
-	int exit;
+	int err;    /* the first failure of a named cgroup, reported at the end */
 };
 
 static void add_row(struct table *t, const char *cgroup, const struct vswap_sample *s)
@@ -80,6 +82,8 @@ static void add_row(struct table *t, const char *cgroup, const struct vswap_samp
 	}
 }
 
+/* One cgroup's row. A named cgroup that cannot be shown is remembered in st->err; one that
+ * vanishes during a walk is skipped. */
 static int status_one(const char *cgroup, void *userdata)
 {
 	struct status *st = userdata;
@@ -89,19 +93,16 @@ static int status_one(const char *cgroup, void *userdata)
 	int r = vswap_sample_read(st->ctx, cgroup, &s, &file, &err);
 
 	if (r == -ENOENT && !st->named)
-		return 0; /* removed while we walked */
-	if (r == -ENOENT) {
-		vswapctl_error("no such cgroup: /%s", cgroup);
-		st->exit = VSWAPCTL_EXIT_NOT_FOUND;
 		return 0;
-	}
-	if (r == -EBADMSG)
+	if (r == -ENOENT)
+		vswapctl_error("no such cgroup: /%s", cgroup);
+	else if (r == -EBADMSG)
 		vswapctl_error("%s/%s%s%s:%u:%u: %s", st->ctx->cgroup_mount, cgroup,
 			       *cgroup ? "/" : "", file, err.line, err.column, err.what);
 	else if (r < 0)
 		vswapctl_error("cannot read /%s/%s: %s", cgroup, file, strerror(-r));
 	if (r < 0) {
-		st->exit = VSWAPCTL_EXIT_FAILURE;
+		st->err = st->err ? st->err : r;
 		return 0;
 	}
 	r = table_row(st->table);
@@ -116,40 +117,68 @@ static int status_named(struct status *st, int argc, char **argv)
 	for (int i = 0; i < argc; i++) {
 		_cleanup_free_ char *cg = NULL;
 		int r = vswap_cgroup_normalize(st->ctx, argv[i], &cg);
-		if (r == -EINVAL) {
-			vswapctl_error(
+		if (r == -EINVAL)
+			return vswapctl_fail(
+			    -EINVAL,
 			    "invalid cgroup path '%s' (no '.', '..' or control characters)",
 			    argv[i]);
-			return VSWAPCTL_EXIT_USAGE;
-		}
 		if (r < 0 || (r = status_one(cg, st)) < 0)
-			return VSWAPCTL_EXIT_FAILURE;
+			return r;
 	}
-	return VSWAPCTL_EXIT_OK;
+	return 0;
+}
+
+/* --unit UNIT: the unit's cgroup, from systemd (the live system only). */
+static int status_unit(struct status *st, const char *unit)
+{
+	_cleanup_(unit_resolver_freep) struct unit_resolver *rs = unit_resolver_new(st->ctx);
+
+	if (!rs)
+		return -ENOMEM;
+	if (!unit_resolver_live(rs))
+		return vswapctl_fail(-EOPNOTSUPP,
+				     "--unit %s: units resolve through systemd on the live system "
+				     "only (no --root, a system bus)",
+				     unit);
+	const char *cgroup = unit_resolver_cgroup(unit, rs);
+	if (!cgroup)
+		return vswapctl_fail(-ENOENT,
+				     "--unit %s: no such unit, or it has no cgroup "
+				     "(not running)",
+				     unit);
+	char *argv[] = {(char *)cgroup};
+	return status_named(st, 1, argv);
 }
 
 int verb_status(int argc, char **argv, const struct vswapctl_options *opts)
 {
-	struct vswap_ctx *ctx = NULL;
-	struct status st = {.named = argc > 0, .exit = VSWAPCTL_EXIT_OK};
-	int ret;
+	_cleanup_(vswap_ctx_freep) struct vswap_ctx *ctx = NULL;
+	struct status st = {.named = argc > 0 || opts->unit};
+	int r = vswapctl_open(opts, &ctx);
 
-	if (vswapctl_open(opts, &ctx) < 0)
-		return VSWAPCTL_EXIT_FAILURE;
+	if (r < 0)
+		return r;
+	if (opts->unit && argc > 0)
+		return vswapctl_fail(-EINVAL, "status: name cgroups or --unit, not both");
+	if ((r = vswapctl_need_memory_controller(ctx)) < 0)
+		return r;
 	st.ctx = ctx;
 	st.table = table_new(columns, ELEMENTSOF(columns));
 	if (!st.table)
-		ret = VSWAPCTL_EXIT_FAILURE;
+		return -ENOMEM;
+	if (opts->unit)
+		r = status_unit(&st, opts->unit);
 	else if (argc > 0)
-		ret = status_named(&st, argc, argv);
-	else
-		ret = vswap_cgroup_walk(ctx, "", status_one, &st) < 0 ? VSWAPCTL_EXIT_FAILURE
-								      : VSWAPCTL_EXIT_OK;
-	if (ret == VSWAPCTL_EXIT_OK)
-		ret = st.exit;
-	if (ret != VSWAPCTL_EXIT_USAGE && table_print(st.table, opts->json, "cgroups", stdout) < 0)
-		ret = VSWAPCTL_EXIT_FAILURE;
+		r = status_named(&st, argc, argv);
+	else if ((r = vswap_cgroup_walk(ctx, "", status_one, &st)) < 0)
+		vswapctl_error("cannot walk the cgroup tree: %s", strerror(-r));
+	if (r >= 0 && (!st.err || table_rows(st.table) > 0)) {
+		print_begin(opts->json, stdout);
+		table_print(st.table, "cgroups", opts->no_legend);
+		r = print_end();
+		r = r < 0 ? r : st.err;
+	} else if (r >= 0)
+		r = st.err; /* said already; no empty table */
 	table_free(st.table);
-	vswap_ctx_free(ctx);
-	return ret;
+	return r;
 }

@@ -2,9 +2,11 @@
 /*
  * vswapctl top: the cgroups holding the most virtual swap, refreshed every interval, with
  * the rates of zswap stores, writebacks and disk swap-outs since the last refresh. On a
- * terminal it redraws the screen until interrupted; otherwise (or with --json) it prints
- * --iterations tables (default 1) one after another.
+ * terminal it redraws the screen until q or ^C; otherwise it prints --iterations tables
+ * (default 1) one after another, and with --json one JSON object a line per refresh.
  */
+#include <poll.h>
+#include <termios.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -51,7 +53,7 @@ static const struct column columns[] = {
     [T_ZSWAP] = {"zswap_compressed_bytes", "ZSWAP", COL_BYTES},
     [T_RATIO] = {"zswap_ratio", "RATIO", COL_RATIO},
     [T_VSWAP] = {"vswap_current_bytes", "VSWAP", COL_BYTES},
-    [T_VSWAP_MAX] = {"vswap_max_bytes", "VSWAP-MAX", COL_BYTES},
+    [T_VSWAP_MAX] = {"vswap_max", "VSWAP-MAX", COL_LIMIT},
     [T_SWAP] = {"swap_current_bytes", "SWAP", COL_BYTES},
     [T_ZSWPOUT] = {"zswap_store_bytes_per_s", "ZSTORE/s", COL_BYTES},
     [T_ZSWPWB] = {"zswap_writeback_bytes_per_s", "WRITEBACK/s", COL_BYTES},
@@ -162,7 +164,8 @@ static size_t rows_to_show(bool tty, size_t n)
 	return n < (size_t)ws.ws_row - 3 ? n : (size_t)ws.ws_row - 3;
 }
 
-static int show(const struct round *now, struct round *before, double dt, bool tty, bool json)
+static int show(const struct round *now, struct round *before, double dt, bool tty,
+		const struct vswapctl_options *opts)
 {
 	struct table *t = table_new(columns, ELEMENTSOF(columns));
 	size_t shown = rows_to_show(tty, now->n);
@@ -175,15 +178,54 @@ static int show(const struct round *now, struct round *before, double dt, bool t
 		    before->n ? bsearch(&key, before->e, before->n, sizeof(key), cmp_path) : NULL;
 		add_entry(t, &now->e[i], prev, dt);
 	}
-	if (tty && !json)
-		printf("\033[H\033[2J%zu cgroups, by virtual swap held; every %.1f s, ^C quits\n\n",
-		       now->n, dt);
-	int r = table_print(t, json, "cgroups", stdout);
-	if (!tty)
-		printf("\n");
-	fflush(stdout);
+	if (opts->json)
+		print_begin_line(stdout);
+	else
+		print_begin(false, stdout);
+	print_uint("time_unix_s", NULL, (uint64_t)time(NULL));
+	print_double("interval_s", NULL, dt);
+	print_text(tty ? "\033[H\033[2J%zu cgroups, by virtual swap held; every %.1f s, q quits\n\n"
+		       : "",
+		   now->n, dt);
+	table_print(t, "cgroups", opts->no_legend);
+	print_text(tty ? "" : "\n");
 	table_free(t);
-	return r;
+	return print_end();
+}
+
+/* A terminal's input one key at a time, without echo, while top runs; put back after. */
+static bool keys_raw(struct termios *saved)
+{
+	struct termios raw;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, saved) < 0)
+		return false;
+	raw = *saved;
+	raw.c_lflag &= ~(tcflag_t)(ICANON | ECHO);
+	raw.c_cc[VMIN] = 0;
+	raw.c_cc[VTIME] = 0;
+	return tcsetattr(STDIN_FILENO, TCSANOW, &raw) == 0;
+}
+
+/* Wait interval seconds, or until q is pressed (keys: a terminal in raw mode). */
+static void wait_interval(double interval, bool keys)
+{
+	double end = 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	end = (double)ts.tv_sec + (double)ts.tv_nsec / 1e9 + interval;
+	while (!stop) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		double left = end - ((double)ts.tv_sec + (double)ts.tv_nsec / 1e9);
+		if (left <= 0)
+			return;
+		struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+		int n = poll(keys ? &p : NULL, keys ? 1 : 0, (int)(left * 1000) + 1);
+		char c;
+		if (n > 0 && read(STDIN_FILENO, &c, 1) == 1 && (c == 'q' || c == 'Q'))
+			stop = 1;
+	}
 }
 
 static double now_s(void)
@@ -201,35 +243,39 @@ int verb_top(int argc, char **argv, const struct vswapctl_options *opts)
 	unsigned iterations = opts->iterations ? opts->iterations : tty ? 0 : 1;
 	double interval = opts->interval_s > 0 ? opts->interval_s : 2.0;
 	struct round before = {}, now = {};
-	double t_before = 0;
-	int r = 0;
+	struct termios saved;
+	int r = vswapctl_open(opts, &ctx);
 
-	if (vswapctl_open(opts, &ctx) < 0)
-		return VSWAPCTL_EXIT_FAILURE;
+	if (r < 0 || (r = vswapctl_need_memory_controller(ctx)) < 0)
+		return r;
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	bool keys = tty && keys_raw(&saved);
 	before.ctx = now.ctx = ctx;
 	/* A first look so that the first table already has rates. */
 	r = vswap_cgroup_walk(ctx, "", collect, &before);
 	qsort(before.e, before.n, sizeof(*before.e), cmp_path);
-	t_before = now_s();
+	double t_before = now_s();
 	for (unsigned i = 0; r >= 0 && !stop && (iterations == 0 || i < iterations); i++) {
-		struct timespec ts = {(time_t)interval, (long)((interval - floor(interval)) * 1e9)};
-		while (nanosleep(&ts, &ts) < 0 && !stop)
-			;
+		wait_interval(interval, keys);
+		if (stop)
+			break;
 		r = vswap_cgroup_walk(ctx, "", collect, &now);
 		double t_now = now_s();
 		qsort(now.e, now.n, sizeof(*now.e), cmp_held);
 		if (r >= 0)
-			r = show(&now, &before, t_now - t_before, tty, opts->json);
+			r = show(&now, &before, t_now - t_before, tty, opts);
 		qsort(now.e, now.n, sizeof(*now.e), cmp_path);
 		round_clear(&before);
 		before = now;
 		now = (struct round){.ctx = ctx};
 		t_before = t_now;
 	}
+	if (keys)
+		(void)tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	round_clear(&before);
+	round_clear(&now);
 	if (r < 0)
-		vswapctl_error("cannot read the cgroup tree: %s", strerror(-r));
-	return r < 0 ? VSWAPCTL_EXIT_FAILURE : VSWAPCTL_EXIT_OK;
+		return vswapctl_fail(r, "cannot read the cgroup tree: %s", strerror(-r));
+	return 0;
 }

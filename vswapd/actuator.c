@@ -75,6 +75,20 @@ int actuator_apply(const struct vswap_ctx *ctx, const char *cgroup, const struct
 	return r;
 }
 
+int actuator_run(const struct vswap_ctx *ctx, const char *cgroup, const struct decision *d,
+		 bool dry_run, struct knob_memory *mem, int *ret_results)
+{
+	int n_failed = 0;
+
+	for (size_t i = 0; i < d->n_actions; i++) {
+		ret_results[i] = dry_run || mem
+				     ? actuator_apply(ctx, cgroup, &d->actions[i], dry_run, mem)
+				     : -ENOMEM;
+		n_failed += ret_results[i] < 0;
+	}
+	return n_failed;
+}
+
 int actuator_restore(const struct vswap_ctx *ctx, const char *cgroup, struct knob_memory *mem,
 		     bool dry_run)
 {

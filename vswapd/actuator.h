@@ -41,6 +41,14 @@ struct knob_memory {
 int actuator_apply(const struct vswap_ctx *ctx, const char *cgroup, const struct action *a,
 		   bool dry_run, struct knob_memory *mem);
 
+/*
+ * Apply every action of a decision in order, the one way vswapd acts (a tick or a request on
+ * the control socket): ret_results[i] is actuator_apply()'s result for actions[i], -ENOMEM
+ * for a real run without knob memory (mem NULL). Returns how many failed.
+ */
+int actuator_run(const struct vswap_ctx *ctx, const char *cgroup, const struct decision *d,
+		 bool dry_run, struct knob_memory *mem, int *ret_results);
+
 /* Put back every knob saved in mem; returns the first error, continues past it. */
 int actuator_restore(const struct vswap_ctx *ctx, const char *cgroup, struct knob_memory *mem,
 		     bool dry_run);

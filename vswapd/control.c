@@ -3,390 +3,70 @@
 
 #include <fcntl.h>
 #include <malloc.h>
-#include <stdarg.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 
-#include <json-c/printbuf.h>
-
-#include "actuator.h"
 #include "atomic.h"
-#include "cgroup.h"
-#include "knob.h"
 #include "log.h"
-#include "manager.h"
-#include "metrics.h"
-#include "taskstats.h"
+#include "protocol.h"
 #include "util.h"
 
-/* Requests are one short line: a client that takes longer than this is dropped. */
-#define CONTROL_DEADLINE_US	(5 * 1000 * 1000ULL)
-#define CONTROL_MAX_CONNECTIONS 32
+#define USEC_PER_SEC 1000000ULL
+/* A request is one short line: a client that takes longer to send it is dropped. */
+#define CONTROL_REQUEST_DEADLINE_US (5 * USEC_PER_SEC)
+/* A status of 1500 cgroups is ~600 KB: a client reading slower than that is dropped. */
+#define CONTROL_REPLY_DEADLINE_US (10 * USEC_PER_SEC)
+/* Connections at once, of which the last CONTROL_ROOT_RESERVED are root's alone. */
+#define CONTROL_MAX_CONNECTIONS 64
+#define CONTROL_ROOT_RESERVED	16
+/* Connections at once of one user other than root. */
+#define CONTROL_MAX_PER_UID 8
+/* Reply bytes waiting to be read, per user other than root: eight status replies of 2000
+ * cgroups each. */
+#define CONTROL_MAX_PENDING_PER_UID (8 * 1024 * 1024)
+/* After accept() fails for want of fds, listen again this much later: the listening socket
+ * stays readable, and retrying at once spins the loop. */
+#define CONTROL_ACCEPT_BACKOFF_US (250 * 1000ULL)
+/* glibc keeps the heap of a large reply for good: give it back past this size. */
+#define REPLY_TRIM_BYTES (64 * 1024)
+
+struct user {
+	uid_t uid;
+	unsigned connections;
+	size_t pending; /* reply bytes not read yet */
+};
 
 struct control {
-	struct manager *m;
+	sd_event *event;
 	int fd;
-	unsigned n_connections;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* unlinked on exit */
+	int dir_fd; /* the socket's directory, for unlinking it beneath the root */
+	char name[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	sd_event_source *source;
+	sd_event_source *backoff; /* accept() paused after EMFILE */
+	control_handler_t handler;
+	void *userdata;
+	unsigned n_connections;
+	struct connection *connections; /* freed with the socket */
+	size_t n_users;
+	struct user *users; /* one per uid with a connection */
 };
 
 struct connection {
 	struct control *c;
+	struct connection *prev, *next;
 	int fd;
 	uid_t uid;
 	sd_event_source *source;
-	sd_event_source *deadline; /* a client gets this long to send its request */
+	sd_event_source *deadline;
+	/* While writing: the reply, its text (owned by it: no copy of what may be 0.5 MB) and
+	 * then a newline; reply_len counts the newline. */
+	struct json_object *reply;
+	const char *reply_text;
+	size_t reply_len, reply_sent;
 	size_t len;
-	char buf[CONTROL_MAX_REQUEST + 1]; /* one byte more than allowed: a request too long */
+	char buf[VSWAP_CONTROL_MAX_REQUEST + 1]; /* one byte more than allowed: too long */
 };
-
-static struct json_object *error_reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static struct json_object *error_reply(const char *fmt, ...)
-{
-	struct json_object *o = json_object_new_object();
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_object_object_add(o, "ok", json_object_new_boolean(false));
-	json_object_object_add(o, "error", json_object_new_string(msg));
-	return o;
-}
-
-static struct json_object *ok_reply(void)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "ok", json_object_new_boolean(true));
-	return o;
-}
-
-/*
- * The string at key, or NULL. A "\u0000" in it is refused rather than read as the end:
- * {"command": "status\u0000x"} is not status, nor is "/a\u0000/../.." the cgroup /a.
- */
-static const char *get_string(struct json_object *req, const char *key)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(req, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	const char *s = json_object_get_string(v);
-	return strlen(s) == (size_t)json_object_get_string_len(v) ? s : NULL;
-}
-
-static struct json_object *managed_json(const struct managed *mc)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *acts = json_object_new_object();
-
-	json_object_object_add(o, "cgroup", json_object_new_string(mc->display));
-	json_object_object_add(o, "policy", json_object_new_string(mc->policy));
-	json_object_object_add(o, "policy_chosen_by",
-			       json_object_new_string(mc->chosen_by ? mc->chosen_by : ""));
-	json_object_object_add(o, "override",
-			       mc->override ? json_object_new_string(mc->override) : NULL);
-	json_object_object_add(o, "vswap_max_pinned_bytes",
-			       !mc->pinned_vswap_max.set ? NULL
-			       : mc->pinned_vswap_max.size.kind == VSWAP_SIZE_MAX
-				   ? json_object_new_string("max")
-				   : json_object_new_uint64(mc->pinned_vswap_max.size.bytes));
-	json_object_object_add(o, "samples", json_object_new_uint64(mc->samples));
-	json_object_object_add(o, "pressure_events", json_object_new_uint64(mc->psi_events));
-	json_object_object_add(o, "failures", json_object_new_uint64(mc->failures));
-	json_object_object_add(o, "pressure_trigger", json_object_new_boolean(mc->psi_fd >= 0));
-	json_object_object_add(o, "sample_period_s", json_object_new_double(mc->period_s));
-	json_object_object_add(o, "sample_period_max_s", json_object_new_double(mc->period_max_s));
-	for (int k = 0; k < _ACTION_KIND_COUNT; k++)
-		json_object_object_add(acts, action_kind_name(k),
-				       json_object_new_uint64(managed_actions(mc, k)));
-	json_object_object_add(o, "actions", acts);
-	return o;
-}
-
-/*
- * The serializer of status's "managed" array: one cgroup's object at a time, made, written
- * and freed. Built whole, the objects of 1000 cgroups took 3.9 MiB of heap for a reply of
- * 0.5 MB of text (peak RSS 4.9 -> 8.8 MiB, bench/idle-cost).
- */
-static int managed_list_to_json(struct json_object *list, struct printbuf *pb, int level, int flags)
-{
-	const struct manager *m = json_object_get_userdata(list);
-
-	if (printbuf_strappend(pb, "[") < 0)
-		return -1;
-	for (size_t i = 0; i < m->n_managed; i++) {
-		struct json_object *o = managed_json(m->managed[i]);
-		const char *text = NULL;
-		size_t len = 0;
-		int r = -1;
-
-		if (o)
-			text = json_object_to_json_string_length(o, flags, &len);
-		if (text && (i == 0 || printbuf_strappend(pb, ",") >= 0))
-			r = printbuf_memappend(pb, text, (int)len);
-		json_object_put(o);
-		if (r < 0)
-			return -1;
-	}
-	return printbuf_strappend(pb, "]") < 0 ? -1 : 0;
-}
-
-static struct json_object *cmd_status(struct manager *m, struct json_object *req)
-{
-	struct json_object *o = ok_reply();
-	struct json_object *list = json_object_new_array();
-	struct json_object *pols = json_object_new_array();
-
-	json_object_object_add(o, "mode",
-			       json_object_new_string(vswap_kernel_mode_name(m->caps.mode)));
-	json_object_object_add(o, "dry_run", json_object_new_boolean(m->cfg.dry_run));
-	json_object_object_add(o, "pressure_triggers",
-			       json_object_new_boolean(!m->psi_triggers_unavailable));
-	for (size_t i = 0; i < m->policies->n; i++)
-		json_object_array_add(pols, json_object_new_string(m->policies->policies[i]->name));
-	json_object_object_add(o, "policies", pols);
-	json_object_object_add(o, "last_reload_error",
-			       m->last_reload_error ? json_object_new_string(m->last_reload_error)
-						    : NULL);
-	/* Serialized in the same turn of the event loop, while m->managed stays as it is. */
-	json_object_set_serializer(list, managed_list_to_json, m, NULL);
-	json_object_object_add(o, "managed", list);
-	return o;
-}
-
-/* The managed cgroup a request names in "cgroup" (any form vswapctl accepts). */
-static struct managed *target(struct manager *m, struct json_object *req, struct json_object **err)
-{
-	const char *cg = get_string(req, "cgroup");
-	_cleanup_free_ char *rel = NULL, *display = NULL;
-
-	if (!cg || vswap_cgroup_normalize(m->ctx, cg, &rel) < 0 ||
-	    !(display = vswap_cgroup_display(rel))) {
-		*err = error_reply("\"cgroup\": expected a cgroup path");
-		return NULL;
-	}
-	struct managed *mc = manager_find(m, display);
-	if (!mc)
-		*err = error_reply("%s is not managed (no policy applies to it)", display);
-	return mc;
-}
-
-/* The tasks of the cgroup waiting most on swap-in and thrashing, from taskstats. */
-static struct json_object *tasks_json(struct manager *m, const struct managed *mc)
-{
-	_cleanup_free_ char *procs = NULL;
-	struct taskstats_top top = {};
-	struct json_object *o = json_object_new_object();
-	struct json_object *list = json_object_new_array();
-
-	if (vswap_cgroup_read(m->ctx, mc->path, "cgroup.procs", &procs, NULL) == 0)
-		taskstats_top(procs, &top);
-	for (size_t i = 0; i < top.n; i++) {
-		struct json_object *t = json_object_new_object();
-		json_object_object_add(t, "pid", json_object_new_int(top.tasks[i].pid));
-		json_object_object_add(t, "comm", json_object_new_string(top.tasks[i].comm));
-		json_object_object_add(t, "swapin_delay_ns",
-				       json_object_new_uint64(top.tasks[i].swapin_delay_ns));
-		json_object_object_add(t, "thrashing_delay_ns",
-				       json_object_new_uint64(top.tasks[i].thrashing_delay_ns));
-		json_object_array_add(list, t);
-	}
-	json_object_object_add(o, "top", list);
-	json_object_object_add(o, "unavailable",
-			       top.unavailable ? json_object_new_string(top.unavailable) : NULL);
-	return o;
-}
-
-static struct json_object *cmd_explain(struct manager *m, struct json_object *req)
-{
-	struct json_object *err = NULL;
-	struct managed *mc = target(m, req, &err);
-
-	if (!mc)
-		return err;
-	struct json_object *o = managed_json(mc);
-	struct json_object *list = json_object_new_array();
-	json_object_object_add(o, "ok", json_object_new_boolean(true));
-	for (size_t i = 0; mc->explain && i < EXPLAIN_DEPTH; i++) {
-		const char *e = mc->explain[(mc->explain_next + i) % EXPLAIN_DEPTH];
-		if (e)
-			json_object_array_add(list, json_tokener_parse(e));
-	}
-	json_object_object_add(o, "decisions", list);
-	json_object_object_add(o, "tasks", tasks_json(m, mc));
-	return o;
-}
-
-static struct json_object *cmd_reload(struct manager *m, struct json_object *req)
-{
-	if (manager_reload(m) < 0)
-		return error_reply("policies not reloaded: %s", strna(m->last_reload_error));
-	return ok_reply();
-}
-
-static struct json_object *cmd_metrics(struct manager *m, struct json_object *req)
-{
-	_cleanup_free_ char *text = metrics_render(m);
-	struct json_object *o = text ? ok_reply() : error_reply("out of memory");
-
-	if (text)
-		json_object_object_add(o, "text", json_object_new_string(text));
-	return o;
-}
-
-static struct json_object *cmd_override(struct manager *m, struct json_object *req)
-{
-	struct json_object *err = NULL;
-	struct managed *mc = target(m, req, &err);
-	const char *policy = get_string(req, "policy");
-
-	if (!mc)
-		return err;
-	if (!policy || !vswap_policy_set_find(m->policies, policy))
-		return error_reply("\"policy\": no policy named %s", strna(policy));
-	free(mc->override);
-	mc->override = strdup(policy);
-	log_notice("%s: runtime override: policy %s", mc->display, policy);
-	manager_evaluate(mc, "override");
-	return ok_reply();
-}
-
-static struct json_object *cmd_clear_override(struct manager *m, struct json_object *req)
-{
-	struct json_object *err = NULL;
-	struct managed *mc = target(m, req, &err);
-
-	if (!mc)
-		return err;
-	mc->override = mfree(mc->override);
-	mc->pinned_vswap_max.set = false;
-	log_notice("%s: runtime override cleared", mc->display);
-	manager_evaluate(mc, "override");
-	return ok_reply();
-}
-
-/* "bytes": a positive integer, or "max" where a limit is set. */
-static int manual_bytes(struct json_object *req, enum action_kind kind, uint64_t *ret)
-{
-	struct json_object *v;
-
-	if (!json_object_object_get_ex(req, "bytes", &v))
-		return -EINVAL;
-	if (kind == ACTION_SET_VSWAP_MAX && json_object_is_type(v, json_type_string) &&
-	    streq(json_object_get_string(v), "max")) {
-		*ret = UINT64_MAX;
-		return 0;
-	}
-	if (!json_object_is_type(v, json_type_int) || json_object_get_int64(v) <= 0)
-		return -EINVAL;
-	*ret = (uint64_t)json_object_get_int64(v);
-	return 0;
-}
-
-/*
- * writeback / set-max: one action now, logged and counted like any other. A cap set by hand
- * stays (pinned) until the next reload or clear-override instead of being undone by the
- * policy at the next tick.
- */
-static struct json_object *cmd_manual(struct manager *m, struct json_object *req,
-				      enum action_kind kind)
-{
-	struct json_object *err = NULL;
-	struct managed *mc = target(m, req, &err);
-	struct action a = {.kind = kind};
-
-	if (!mc)
-		return err;
-	if (manual_bytes(req, kind, &a.value) < 0)
-		return error_reply("\"bytes\": expected a positive integer%s",
-				   kind == ACTION_SET_VSWAP_MAX ? " or \"max\"" : "");
-	snprintf(a.reason, sizeof(a.reason), "requested on the control socket");
-	struct knob_memory *knobs = m->cfg.dry_run ? NULL : managed_knobs(mc);
-	int r = m->cfg.dry_run || knobs
-		    ? actuator_apply(m->ctx, mc->path, &a, m->cfg.dry_run, knobs)
-		    : -ENOMEM;
-	log_action(&(struct log_action){.cgroup = mc->display,
-					.policy = mc->policy,
-					.action = action_kind_name(kind),
-					.bytes = a.value,
-					.reason = a.reason,
-					.dry_run = m->cfg.dry_run,
-					.err = r < 0 ? r : 0});
-	if (r < 0) {
-		mc->failures++;
-		return error_reply("%s: %s", actuator_knob(kind),
-				   vswap_knob_strerror(actuator_knob(kind), r));
-	}
-	managed_count_action(mc, &a);
-	if (kind == ACTION_SET_VSWAP_MAX)
-		mc->pinned_vswap_max = (struct vswap_opt_size){
-		    .set = true,
-		    .size = a.value == UINT64_MAX
-				? (struct vswap_size){.kind = VSWAP_SIZE_MAX}
-				: (struct vswap_size){.kind = VSWAP_SIZE_BYTES, .bytes = a.value}};
-	return ok_reply();
-}
-
-static struct json_object *cmd_writeback(struct manager *m, struct json_object *req)
-{
-	return cmd_manual(m, req, ACTION_WRITEBACK);
-}
-
-static struct json_object *cmd_set_max(struct manager *m, struct json_object *req)
-{
-	return cmd_manual(m, req, ACTION_SET_VSWAP_MAX);
-}
-
-static const struct {
-	const char *name;
-	bool privileged;
-	struct json_object *(*fn)(struct manager *m, struct json_object *req);
-} commands[] = {
-    {"status", false, cmd_status},	{"explain", false, cmd_explain},
-    {"metrics", false, cmd_metrics},	{"reload", true, cmd_reload},
-    {"override", true, cmd_override},	{"clear-override", true, cmd_clear_override},
-    {"writeback", true, cmd_writeback}, {"set-max", true, cmd_set_max},
-};
-
-struct json_object *control_handle(struct manager *m, struct json_object *req, uid_t peer_uid)
-{
-	const char *cmd =
-	    json_object_is_type(req, json_type_object) ? get_string(req, "command") : NULL;
-
-	if (!cmd)
-		return error_reply("expected a JSON object with a \"command\"");
-	for (size_t i = 0; i < ELEMENTSOF(commands); i++) {
-		if (!streq(commands[i].name, cmd))
-			continue;
-		if (commands[i].privileged && peer_uid != 0)
-			return error_reply("%s: permission denied (root only)", cmd);
-		return commands[i].fn(m, req);
-	}
-	return error_reply("unknown command \"%s\"", cmd);
-}
-
-static void connection_free(struct connection *conn)
-{
-	sd_event_source_disable_unref(conn->source);
-	sd_event_source_disable_unref(conn->deadline);
-	closep(&conn->fd);
-	conn->c->n_connections--;
-	free(conn);
-}
-
-static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
-{
-	connection_free(userdata); /* too slow: no answer, the peer sees the socket close */
-	return 0;
-}
-
-#define REPLY_TRIM_BYTES (64 * 1024)
 
 const char *control_reply_text(struct json_object *reply)
 {
@@ -394,93 +74,242 @@ const char *control_reply_text(struct json_object *reply)
 							 JSON_C_TO_STRING_NOSLASHESCAPE);
 }
 
-static void respond(struct connection *conn, struct json_object *reply)
+static struct user *user_find(struct control *c, uid_t uid)
 {
-	const char *text = control_reply_text(reply);
-	struct timeval tv = {.tv_sec = 2};
+	for (size_t i = 0; i < c->n_users; i++)
+		if (c->users[i].uid == uid)
+			return &c->users[i];
+	return NULL;
+}
 
-	if (!text)
-		text = "{\"ok\":false,\"error\":\"out of memory\"}";
-	size_t len = strlen(text), len_total = len;
+static struct user *user_get(struct control *c, uid_t uid)
+{
+	struct user *u = user_find(c, uid);
 
-	/* The peer is reading: a blocking write bounded in time is enough. */
-	(void)fcntl(conn->fd, F_SETFL, 0);
-	(void)setsockopt(conn->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	while (len > 0) {
-		ssize_t n = send(conn->fd, text, len, MSG_NOSIGNAL);
-		if (n <= 0)
-			break;
-		text += n;
-		len -= (size_t)n;
-	}
-	(void)send(conn->fd, "\n", 1, MSG_NOSIGNAL);
-	json_object_put(reply);
-	/* A status of 1000 cgroups is ~0.5 MB of text: glibc would keep that heap for good. */
-	if (len_total > REPLY_TRIM_BYTES)
+	if (u)
+		return u;
+	u = reallocarray(c->users, c->n_users + 1, sizeof(*u));
+	if (!u)
+		return NULL;
+	c->users = u;
+	c->users[c->n_users] = (struct user){.uid = uid};
+	return &c->users[c->n_users++];
+}
+
+static void user_put(struct control *c, uid_t uid, size_t pending)
+{
+	struct user *u = user_find(c, uid);
+
+	if (!u)
+		return;
+	u->pending -= pending;
+	if (--u->connections == 0)
+		*u = c->users[--c->n_users];
+}
+
+/* Whether a new connection of uid may be served now. */
+static bool admit(struct control *c, uid_t uid)
+{
+	const struct user *u = user_find(c, uid);
+
+	if (c->n_connections >= CONTROL_MAX_CONNECTIONS)
+		return false;
+	if (uid == 0)
+		return true;
+	return c->n_connections < CONTROL_MAX_CONNECTIONS - CONTROL_ROOT_RESERVED &&
+	       (!u || u->connections < CONTROL_MAX_PER_UID);
+}
+
+static void connection_free(struct connection *conn)
+{
+	struct control *c = conn->c;
+	size_t pending = conn->reply ? conn->reply_len - conn->reply_sent : 0;
+
+	sd_event_source_disable_unref(conn->source);
+	sd_event_source_disable_unref(conn->deadline);
+	closep(&conn->fd);
+	if (conn->prev)
+		conn->prev->next = conn->next;
+	else
+		c->connections = conn->next;
+	if (conn->next)
+		conn->next->prev = conn->prev;
+	user_put(c, conn->uid, pending);
+	c->n_connections--;
+	bool trim = conn->reply_len > REPLY_TRIM_BYTES;
+	json_object_put(conn->reply);
+	free(conn);
+	if (trim)
 		(void)malloc_trim(0);
 }
 
-int control_parse_request(const char *buf, size_t len, struct json_object **ret_req,
-			  enum json_tokener_error *ret_jerr)
+static int on_deadline(sd_event_source *s, uint64_t usec, void *userdata)
 {
-	if (len > CONTROL_MAX_REQUEST)
-		return -EMSGSIZE;
-	struct json_tokener *tok = json_tokener_new();
-	if (!tok)
-		return -ENOMEM;
-	struct json_object *req = json_tokener_parse_ex(tok, buf, (int)len);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	/* A number or literal may run to the end of the text: the NUL that ends it finishes
-	 * it, as for a NUL-terminated string ("5" is 5, "nul" is cut short). */
-	if (!req && jerr == json_tokener_continue) {
-		req = json_tokener_parse_ex(tok, "", 1);
-		jerr = json_tokener_get_error(tok);
-	}
-	json_tokener_free(tok);
-	if (jerr != json_tokener_success) {
-		json_object_put(req);
-		*ret_jerr = jerr;
-		return -EBADMSG;
-	}
-	*ret_req = req;
+	connection_free(userdata); /* too slow: the peer sees the socket close */
 	return 0;
 }
 
-struct json_object *control_request(struct manager *m, const char *buf, size_t len, uid_t peer_uid)
+/* Send what the socket takes now. 1 when all is sent, 0 more to come, < 0 peer gone. */
+static int flush(struct connection *conn)
 {
-	enum json_tokener_error jerr = json_tokener_success;
-	struct json_object *req = NULL;
-	int r = control_parse_request(buf, len, &req, &jerr);
+	struct user *u = user_find(conn->c, conn->uid);
 
-	if (r == -EMSGSIZE)
-		return error_reply("request larger than %d bytes", CONTROL_MAX_REQUEST);
-	if (r == -EBADMSG)
-		return error_reply("malformed JSON: %s", json_tokener_error_desc(jerr));
-	if (r < 0)
-		return error_reply("cannot parse the request: %s", strerror(-r));
-	struct json_object *reply = control_handle(m, req, peer_uid);
-	json_object_put(req);
-	return reply;
+	while (conn->reply_sent < conn->reply_len) {
+		size_t text_len = conn->reply_len - 1;
+		const char *p =
+		    conn->reply_sent < text_len ? conn->reply_text + conn->reply_sent : "\n";
+		size_t len = conn->reply_sent < text_len ? text_len - conn->reply_sent : 1;
+		ssize_t n = send(conn->fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN)
+			return 0;
+		if (n <= 0)
+			return n < 0 ? negative_errno() : -EPIPE;
+		conn->reply_sent += (size_t)n;
+		if (u)
+			u->pending -= (size_t)n;
+	}
+	return 1;
 }
 
-static int on_readable(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+static void on_writable(struct connection *conn)
 {
-	struct connection *conn = userdata;
-	ssize_t n = read(fd, conn->buf + conn->len, CONTROL_MAX_REQUEST + 1 - conn->len);
+	if (flush(conn) != 0)
+		connection_free(conn);
+}
+
+/* The reply to send: the handler's, or a short error when it is out of memory or would
+ * take the user past its bound of bytes waiting to be read. */
+static int reply_set(struct connection *conn, struct json_object *reply)
+{
+	struct user *u = conn->uid == 0 ? NULL : user_find(conn->c, conn->uid);
+	const char *text = reply ? control_reply_text(reply) : NULL;
+
+	if (text && u && u->pending + strlen(text) + 1 > CONTROL_MAX_PENDING_PER_UID) {
+		json_object_put(reply);
+		reply = vswap_reply_new_error(
+		    VSWAP_ERROR_BUSY, "too many replies waiting to be read: read them first");
+		text = reply ? control_reply_text(reply) : NULL;
+	}
+	if (!text) {
+		json_object_put(reply);
+		return -ENOMEM;
+	}
+	conn->reply = reply;
+	conn->reply_text = text;
+	conn->reply_len = strlen(text) + 1;
+	return 0;
+}
+
+/* Answer the request in buf: the reply is written from the loop as the peer reads it. */
+static int respond(struct connection *conn)
+{
+	struct control *c = conn->c;
+	int r = reply_set(conn, c->handler(conn->buf, conn->len, conn->uid, c->userdata));
+
+	if (r < 0)
+		return r;
+	struct user *u = user_find(c, conn->uid);
+	if (u)
+		u->pending += conn->reply_len;
+	r = flush(conn);
+	if (r != 0)
+		return r < 0 ? r : 1;
+	r = sd_event_source_set_io_events(conn->source, EPOLLOUT);
+	if (r >= 0)
+		r = sd_event_source_set_time_relative(conn->deadline, CONTROL_REPLY_DEADLINE_US);
+	return r < 0 ? r : 0;
+}
+
+static void on_readable(struct connection *conn, int fd)
+{
+	ssize_t n = read(fd, conn->buf + conn->len, VSWAP_CONTROL_MAX_REQUEST + 1 - conn->len);
 
 	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return 0;
+		return;
 	if (n > 0)
 		conn->len += (size_t)n;
 	/* Answer once the request is complete (a newline, or the peer shut its side) or too
 	 * large: the buffer holds one byte more than the limit, to see that. */
-	if (conn->len > CONTROL_MAX_REQUEST || n == 0 ||
-	    (n > 0 && memchr(conn->buf, '\n', conn->len)))
-		respond(conn, control_request(conn->c->m, conn->buf, conn->len, conn->uid));
-	else if (n > 0)
-		return 0; /* more to come */
-	connection_free(conn);
+	bool complete = conn->len > VSWAP_CONTROL_MAX_REQUEST || n == 0 ||
+			(n > 0 && memchr(conn->buf, '\n', conn->len));
+	if (n > 0 && !complete)
+		return; /* more to come */
+	if (n < 0 || respond(conn) != 0)
+		connection_free(conn);
+}
+
+/* Reading the request until there is a reply, then writing the reply. */
+static int on_io(sd_event_source *s, int fd, uint32_t revents, void *userdata)
+{
+	struct connection *conn = userdata;
+
+	if (conn->reply)
+		on_writable(conn);
+	else
+		on_readable(conn, fd);
 	return 0;
+}
+
+static void refuse(int fd)
+{
+	static const char busy[] = "{\"ok\":false,\"error\":\"too many connections\","
+				   "\"error_code\":\"busy\"}\n";
+
+	(void)send(fd, busy, sizeof(busy) - 1, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static int on_backoff(sd_event_source *s, uint64_t usec, void *userdata)
+{
+	struct control *c = userdata;
+
+	return sd_event_source_set_enabled(c->source, SD_EVENT_ON);
+}
+
+/* Out of fds: stop listening for a while instead of spinning on a readable socket. */
+static void accept_backoff(struct control *c, int err)
+{
+	uint64_t now = 0;
+
+	(void)sd_event_now(c->event, CLOCK_MONOTONIC, &now);
+	if (log_ratelimit("control-accept", (double)now / USEC_PER_SEC, 60))
+		log_warning_errno(err, "control socket: cannot accept, pausing for %llu ms",
+				  CONTROL_ACCEPT_BACKOFF_US / 1000);
+	(void)sd_event_source_set_enabled(c->source, SD_EVENT_OFF);
+	if (c->backoff)
+		(void)sd_event_source_set_time_relative(c->backoff, CONTROL_ACCEPT_BACKOFF_US);
+	else
+		(void)sd_event_add_time_relative(c->event, &c->backoff, CLOCK_MONOTONIC,
+						 CONTROL_ACCEPT_BACKOFF_US, 0, on_backoff, c);
+	(void)sd_event_source_set_enabled(c->backoff, SD_EVENT_ONESHOT);
+}
+
+static int connection_start(struct control *c, int cfd, uid_t uid)
+{
+	struct connection *conn = calloc(1, sizeof(*conn));
+	struct user *u = conn ? user_get(c, uid) : NULL;
+
+	if (!u) {
+		free(conn);
+		return -ENOMEM;
+	}
+	*conn = (struct connection){.c = c, .fd = cfd, .uid = uid, .next = c->connections};
+	if (c->connections)
+		c->connections->prev = conn;
+	c->connections = conn;
+	u->connections++;
+	c->n_connections++;
+	int r = sd_event_add_io(c->event, &conn->source, cfd, EPOLLIN, on_io, conn);
+	if (r >= 0)
+		r = sd_event_add_time_relative(c->event, &conn->deadline, CLOCK_MONOTONIC,
+					       CONTROL_REQUEST_DEADLINE_US, 0, on_deadline, conn);
+	if (r < 0) {
+		conn->fd = -1; /* the caller closes it */
+		connection_free(conn);
+	}
+	return r;
 }
 
 static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdata)
@@ -490,80 +319,88 @@ static int on_accept(sd_event_source *s, int fd, uint32_t revents, void *userdat
 	socklen_t len = sizeof(cred);
 	int cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
-	if (cfd < 0)
-		return 0;
-	if (c->n_connections >= CONTROL_MAX_CONNECTIONS) {
-		close(cfd); /* a flood of idle clients must not exhaust the daemon's fds */
+	if (cfd < 0) {
+		if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+			accept_backoff(c, negative_errno());
 		return 0;
 	}
-	struct connection *conn = calloc(1, sizeof(*conn));
-	if (!conn || getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
-		free(conn);
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0) {
 		close(cfd);
 		return 0;
 	}
-	conn->c = c;
-	conn->fd = cfd;
-	conn->uid = cred.uid;
-	c->n_connections++;
-	if (sd_event_add_io(c->m->event, &conn->source, cfd, EPOLLIN, on_readable, conn) < 0 ||
-	    sd_event_add_time_relative(c->m->event, &conn->deadline, CLOCK_MONOTONIC,
-				       CONTROL_DEADLINE_US, 0, on_deadline, conn) < 0)
-		connection_free(conn);
+	if (!admit(c, cred.uid)) {
+		refuse(cfd);
+		return 0;
+	}
+	if (connection_start(c, cfd, cred.uid) < 0)
+		close(cfd);
 	return 0;
 }
 
-/* The socket below the root; its directory is created 0755 like /run/vswapd. */
-static int socket_path(struct manager *m, struct sockaddr_un *sa)
+/* Bind name in the directory dir_fd (beneath the root), through its /proc/self/fd path. */
+static int bind_beneath(struct control *c)
 {
-	_cleanup_free_ char *path = NULL, *dir = strdup(m->cfg.control_socket);
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+	if ((size_t)snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/%s", c->dir_fd,
+			     c->name) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	(void)unlinkat(c->dir_fd, c->name, 0);
+	if (bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return negative_errno();
+	/* Anyone may ask; only root may change things (checked per request). */
+	if (fchmodat(c->dir_fd, c->name, 0666, 0) < 0)
+		return negative_errno();
+	return 0;
+}
+
+static int open_dir(struct control *c, int root_fd, const char *socket_rel)
+{
+	_cleanup_free_ char *dir = strdup(socket_rel);
 	char *slash = dir ? strrchr(dir, '/') : NULL;
+	const char *name = slash ? slash + 1 : socket_rel;
 
 	if (!dir)
 		return -ENOMEM;
+	if (!*name || strlen(name) >= sizeof(c->name))
+		return -EINVAL;
+	snprintf(c->name, sizeof(c->name), "%s", name);
 	if (slash) {
 		*slash = '\0';
-		int r = vswap_mkdir_p(m->ctx->root_fd, dir, 0755);
+		int r = vswap_mkdir_p(root_fd, dir, 0755);
 		if (r < 0)
 			return r;
 	}
-	if (asprintf(&path, "%s/%s", streq(m->ctx->root, "/") ? "" : m->ctx->root,
-		     m->cfg.control_socket) < 0)
-		return -ENOMEM;
-	if (strlen(path) >= sizeof(sa->sun_path))
-		return -ENAMETOOLONG;
-	*sa = (struct sockaddr_un){.sun_family = AF_UNIX};
-	strcpy(sa->sun_path, path);
-	return 0;
+	c->dir_fd = vswap_open_beneath(root_fd, slash ? dir : ".", O_PATH | O_DIRECTORY);
+	return c->dir_fd < 0 ? c->dir_fd : 0;
 }
 
-int control_new(struct manager *m, struct control **ret)
+int control_new(sd_event *event, int root_fd, const char *root, const char *socket_rel,
+		control_handler_t handler, void *userdata, struct control **ret)
 {
-	struct sockaddr_un sa;
 	struct control *c = calloc(1, sizeof(*c));
 	int r;
 
 	if (!c)
 		return -ENOMEM;
-	c->m = m;
-	c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	r = c->fd < 0 ? negative_errno() : socket_path(m, &sa);
+	*c = (struct control){.event = sd_event_ref(event),
+			      .fd = -1,
+			      .dir_fd = -1,
+			      .handler = handler,
+			      .userdata = userdata};
+	r = open_dir(c, root_fd, socket_rel);
 	if (r == 0) {
-		(void)unlink(sa.sun_path);
-		snprintf(c->path, sizeof(c->path), "%s", sa.sun_path);
+		c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+		r = c->fd < 0 ? negative_errno() : bind_beneath(c);
 	}
-	if (r == 0 && bind(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
-		r = negative_errno();
-	/* Anyone may ask; only root may change things (checked per request). */
-	if (r == 0 && chmod(sa.sun_path, 0666) < 0)
-		r = negative_errno();
-	if (r == 0 && listen(c->fd, 16) < 0)
+	if (r == 0 && listen(c->fd, 64) < 0)
 		r = negative_errno();
 	if (r == 0)
-		r = sd_event_add_io(m->event, &c->source, c->fd, EPOLLIN, on_accept, c);
+		r = sd_event_add_io(event, &c->source, c->fd, EPOLLIN, on_accept, c);
 	if (r < 0) {
-		log_error_errno(r, "cannot listen on the control socket /%s",
-				m->cfg.control_socket);
+		log_error_errno(r, "cannot listen on the control socket %s%s%s",
+				streq(root, "/") ? "" : root, "/", socket_rel);
+		c->name[0] = '\0'; /* not ours to unlink */
 		control_free(c);
 		return r;
 	}
@@ -575,10 +412,16 @@ struct control *control_free(struct control *c)
 {
 	if (!c)
 		return NULL;
+	while (c->connections)
+		connection_free(c->connections);
 	sd_event_source_disable_unref(c->source);
+	sd_event_source_disable_unref(c->backoff);
 	closep(&c->fd);
-	if (c->path[0])
-		(void)unlink(c->path);
+	if (c->dir_fd >= 0 && c->name[0])
+		(void)unlinkat(c->dir_fd, c->name, 0);
+	closep(&c->dir_fd);
+	free(c->users);
+	sd_event_unref(c->event);
 	free(c);
 	return NULL;
 }

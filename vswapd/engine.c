@@ -6,25 +6,19 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "conditions.h"
 #include "size.h"
 #include "util.h"
 
-/*
- * Hysteresis bands: once writeback runs it goes on until the signal is this far back on
- * the safe side, so a cgroup hovering at a threshold does not flap.
- */
-#define BAND_PERCENT 5.0 /* vswap_above_percent, pressure_some_above: points */
-#define BAND_BYTES   0.9 /* zswap_above: fraction of the threshold */
-#define BAND_RATIO   0.1 /* ratio_below */
 /* A stock-kernel zswap.max emulating vswap.max is rewritten only past this relative drift. */
 #define EMULATION_DRIFT 0.10
 #define RATE_WINDOW_S	60.0
 #define PAGE_BYTES	4096u
 
 static const char *const action_names[_ACTION_KIND_COUNT] = {
-    [ACTION_SET_VSWAP_MAX] = "set-vswap-max",
-    [ACTION_SET_ZSWAP_MAX] = "set-zswap-max",
-    [ACTION_SET_ZSWAP_WRITEBACK] = "set-zswap-writeback",
+    [ACTION_SET_VSWAP_MAX] = "set_vswap_max",
+    [ACTION_SET_ZSWAP_MAX] = "set_zswap_max",
+    [ACTION_SET_ZSWAP_WRITEBACK] = "set_zswap_writeback",
     [ACTION_WRITEBACK] = "writeback",
     [ACTION_RECLAIM] = "reclaim",
 };
@@ -154,101 +148,6 @@ static void decide_zswap(const struct vswap_policy *p, const struct vswap_caps *
 		else
 			add_note(d, "zswap.writeback: memory.zswap.writeback not on this kernel");
 	}
-}
-
-/* Append a clause to a reason: "a; b". */
-static void because(char *why, size_t len, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void because(char *why, size_t len, const char *fmt, ...)
-{
-	size_t used = strlen(why);
-	va_list ap;
-
-	if (used > 0 && used + 2 < len) {
-		strcpy(why + used, "; ");
-		used += 2;
-	}
-	va_start(ap, fmt);
-	vsnprintf(why + used, len - used, fmt, ap);
-	va_end(ap);
-}
-
-/* One condition set, all of whose conditions must hold; why gets each one's clause. */
-static bool condition_holds(const struct vswap_condition *c, const struct signals *s, uint64_t cap,
-			    bool active, char *why, size_t why_len)
-{
-	double band = active ? 1.0 : 0.0;
-	double ratio = ratio_of(s);
-	uint64_t zs;
-
-	if (c->zswap_above.set) {
-		zs = c->zswap_above.size.bytes;
-		if ((double)s->zswap <= (double)zs * (active ? BAND_BYTES : 1.0))
-			return false;
-		because(why, why_len, "zswap %llu bytes above %llu", (unsigned long long)s->zswap,
-			(unsigned long long)zs);
-	}
-	if (c->vswap_above_percent.set) {
-		if (cap == UINT64_MAX || cap == 0)
-			return false;
-		double pct = 100.0 * (double)s->vswap_current / (double)cap;
-		if (pct <= c->vswap_above_percent.value - band * BAND_PERCENT)
-			return false;
-		because(
-		    why, why_len,
-		    "vswap at %.1f%% of its cap (threshold %.0f%%; once started, down to %.0f%%)",
-		    pct, c->vswap_above_percent.value, c->vswap_above_percent.value - BAND_PERCENT);
-	}
-	if (c->ratio_below.set) {
-		if (s->zswap == 0 || ratio >= c->ratio_below.value + band * BAND_RATIO)
-			return false;
-		because(why, why_len, "compression ratio %.2f below %.2f", ratio,
-			c->ratio_below.value);
-	}
-	if (c->pressure_some_above.set) {
-		if (s->memory_some_avg10 <= c->pressure_some_above.value - band * BAND_PERCENT)
-			return false;
-		because(why, why_len, "memory pressure %.2f%% above %.2f%%", s->memory_some_avg10,
-			c->pressure_some_above.value);
-	}
-	if (c->zswpin_per_s_below.set) {
-		if (!s->has_rates || s->zswpin_per_s >= c->zswpin_per_s_below.value)
-			return false;
-		because(why, why_len, "cold pool: %.1f zswpin/s below %.1f", s->zswpin_per_s,
-			c->zswpin_per_s_below.value);
-	}
-	return true;
-}
-
-/*
- * A cgroup with a PSI trigger is woken by the kernel as soon as memory pressure starts, so its
- * timer only has to catch growth without pressure (a pool filling, a limit to follow): it may
- * back off ×4 per quiet round instead of ×2 and reach the same cap in 3 rounds instead of 6
- * (defaults, interval 5 s, MaxBackoff 64: samples at 0, 5, 25, 105 s, then every 320 s,
- * instead of 0, 5, 15, 35, 75, 155, 315 s). A 1000-cgroup host then takes 2000 instead of
- * 3000 samples (80-93 µs each, bench/idle-cost: 0.40-0.47 % of a core over that minute) in
- * the first minute after start and reaches its steady state (3.1 samples/s, 0.028 %) after
- * 105 s instead of 315 s. Without a trigger the timer is the only way to notice pressure: ×2.
- */
-double engine_sample_period_s(const struct vswap_policy *p, unsigned quiet_rounds,
-			      double max_backoff, bool pressure_trigger)
-{
-	unsigned doublings = (quiet_rounds < 30 ? quiet_rounds : 30) * (pressure_trigger ? 2 : 1);
-	double period_s = p->interval_s * dmin((double)(UINT64_C(1) << doublings), max_backoff);
-
-	/* Offload steps run on their own clock: backing off must not slow them. */
-	if (p->offload.enabled)
-		period_s = dmin(period_s, p->offload.interval_s);
-	return period_s;
-}
-
-double engine_offload_due_s(const struct vswap_policy *p, const struct engine_state *st,
-			    double now_s)
-{
-	double due_s = st->last_reclaim_s + p->offload.interval_s - now_s;
-
-	return p->offload.enabled && due_s > 0 ? due_s : INFINITY;
 }
 
 uint64_t engine_recent_writeback(const struct engine_state *st, double now_s)
@@ -412,32 +311,13 @@ void engine_update(struct engine_state *st, const struct decision *d, const bool
 		st->offload_ramp = (unsigned)d->offload_ramp;
 }
 
-size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
-			   char (*notes)[192], size_t max_notes)
+void engine_manual_decision(const struct engine_state *st, const struct action *a,
+			    struct decision *ret)
 {
-	const struct {
-		bool applies;
-		const char *text;
-	} rules[] = {
-	    {p->vswap_max.set && !caps->vswap && caps->zswap_cgroup,
-	     "vswap.max is emulated: memory.zswap.max = cap / measured compression ratio "
-	     "(no memory.vswap.max on this kernel)"},
-	    {p->vswap_max.set && !caps->vswap && !caps->zswap_cgroup,
-	     "vswap.max has no effect: neither memory.vswap.max nor memory.zswap.max on this "
-	     "kernel"},
-	    {p->zswap_max.set && !caps->zswap_cgroup,
-	     "zswap.max has no effect: no memory.zswap.max on this kernel"},
-	    {p->zswap_writeback >= 0 && !caps->zswap_writeback,
-	     "zswap.writeback has no effect: no memory.zswap.writeback on this kernel"},
-	    {p->writeback.enabled && !caps->vswap_writeback,
-	     "writeback rules are inert: no memory.vswap.writeback on this kernel"},
-	    {p->offload.enabled && !caps->memory_reclaim,
-	     "offload is inert: no memory.reclaim on this kernel"},
+	*ret = (struct decision){
+	    .writeback_wanted = st->writeback_active,
+	    .offload_ramp = -1,
+	    .n_actions = 1,
+	    .actions = {*a},
 	};
-	size_t n = 0;
-
-	for (size_t i = 0; i < ELEMENTSOF(rules) && n < max_notes; i++)
-		if (rules[i].applies)
-			snprintf(notes[n++], 192, "%s", rules[i].text);
-	return n;
 }

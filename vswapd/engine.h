@@ -99,32 +99,22 @@ void engine_update(struct engine_state *st, const struct decision *d, const bool
 		   double now_s);
 
 /*
+ * The decision of one action asked for by hand (the control socket), for engine_update():
+ * a writeback done so counts in the per-minute window and the cooldown like the engine's own
+ * (the disk took it either way), while hysteresis and the offload ramp stay as they are.
+ */
+void engine_manual_decision(const struct engine_state *st, const struct action *a,
+			    struct decision *ret);
+
+/*
  * What of a policy this kernel cannot do as written, one sentence per field (at most
  * max_notes), so the daemon can say so once when it loads the policy. Returns the count.
  */
 size_t engine_degradations(const struct vswap_policy *p, const struct vswap_caps *caps,
 			   char (*notes)[192], size_t max_notes);
 
-/* "set-vswap-max", "writeback", ...: stable names for logs, JSON and metrics. */
+/* "set_vswap_max", "writeback", ...: stable names for logs, JSON and metrics. */
 const char *action_kind_name(enum action_kind kind);
-
-/*
- * Seconds until the next sample of a cgroup that has been quiet (nothing changed, nothing
- * done) for quiet_rounds samples in a row: the policy's interval_s, multiplied per quiet
- * round by 2, or by 4 when a PSI trigger is armed on the cgroup (pressure_trigger), at most
- * max_backoff times interval_s; never longer than the offload interval when offload is on.
- * quiet_rounds may be UINT_MAX: the cap.
- */
-double engine_sample_period_s(const struct vswap_policy *p, unsigned quiet_rounds,
-			      double max_backoff, bool pressure_trigger);
-
-/*
- * Seconds from now_s until the next offload step may run, INFINITY when offload is off or a
- * step may run now. The next sample must come no later: on the grid of a sample period that
- * differs from the offload interval (5 s against 6 s by default), steps ran every 10 s.
- */
-double engine_offload_due_s(const struct vswap_policy *p, const struct engine_state *st,
-			    double now_s);
 
 /* Compressed bytes written back in the minute before now_s. */
 uint64_t engine_recent_writeback(const struct engine_state *st, double now_s);

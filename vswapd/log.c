@@ -30,20 +30,6 @@ int log_max_priority(void)
 	return max_priority;
 }
 
-int log_level_from_string(const char *s)
-{
-	static const char *const names[] = {[LOG_ERR] = "err",
-					    [LOG_WARNING] = "warning",
-					    [LOG_NOTICE] = "notice",
-					    [LOG_INFO] = "info",
-					    [LOG_DEBUG] = "debug"};
-
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (names[i] && strcmp(names[i], s) == 0)
-			return (int)i;
-	return -EINVAL;
-}
-
 int log_full(int priority, int err, const char *fmt, ...)
 {
 	char msg[1024];

@@ -13,8 +13,6 @@
 
 void log_setup(int max_priority);
 int log_max_priority(void);
-/* "debug", "info", "notice", "warning", "err": the LOG_* value, or -EINVAL. */
-int log_level_from_string(const char *s);
 
 /* A plain message. Returns -err when err < 0, so "return log_error(r, ...)" works. */
 int log_full(int priority, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

@@ -33,8 +33,8 @@ static uint64_t sample_digest(const struct vswap_sample *s)
 
 /* The fields a memo keeps: the counter rates are taken of, and vswapd's metrics gauges. */
 static const enum vswap_field memo_fields[SAMPLE_MEMO_FIELDS] = {
-    VSWAP_F_ZSWPIN,   VSWAP_F_MEMORY_CURRENT, VSWAP_F_ZSWAP,
-    VSWAP_F_ZSWAPPED, VSWAP_F_SWAP_CURRENT,   VSWAP_F_VSWAP_CURRENT,
+    VSWAP_F_ZSWPIN,	  VSWAP_F_MEMORY_CURRENT, VSWAP_F_ZSWAP,     VSWAP_F_ZSWAPPED,
+    VSWAP_F_SWAP_CURRENT, VSWAP_F_VSWAP_CURRENT,  VSWAP_F_VSWAP_MAX,
 };
 
 bool sample_memo_take(struct sample_memo *memo, const struct vswap_sample *s, double t)
@@ -101,8 +101,18 @@ void signals_from_samples(const struct vswap_sample *cur, const struct sample_me
 
 static void add_u64(struct json_object *o, const char *key, uint64_t v)
 {
-	json_object_object_add(
-	    o, key, v == UINT64_MAX ? json_object_new_string("max") : json_object_new_uint64(v));
+	json_object_object_add(o, key, json_object_new_uint64(v));
+}
+
+/* A limit as vswapctl prints them: STEM_bytes (null for "max") and STEM_unlimited. */
+static void add_limit(struct json_object *o, const char *stem, uint64_t v)
+{
+	char key[64];
+
+	snprintf(key, sizeof(key), "%s_bytes", stem);
+	json_object_object_add(o, key, v == UINT64_MAX ? NULL : json_object_new_uint64(v));
+	snprintf(key, sizeof(key), "%s_unlimited", stem);
+	json_object_object_add(o, key, json_object_new_boolean(v == UINT64_MAX));
 }
 
 static void add_double(struct json_object *o, const char *key, double v)
@@ -118,14 +128,14 @@ struct json_object *signals_to_json(const struct signals *s)
 	struct json_object *o = json_object_new_object();
 
 	add_u64(o, "memory_current_bytes", s->memory_current);
-	add_u64(o, "memory_max_bytes", s->memory_max);
+	add_limit(o, "memory_max", s->memory_max);
 	add_u64(o, "zswap_compressed_bytes", s->zswap);
 	add_u64(o, "zswapped_bytes", s->zswapped);
 	if (s->has_vswap) {
 		add_u64(o, "vswap_current_bytes", s->vswap_current);
-		add_u64(o, "vswap_max_bytes", s->vswap_max);
+		add_limit(o, "vswap_max", s->vswap_max);
 	}
-	add_u64(o, "zswap_max_bytes", s->zswap_max);
+	add_limit(o, "zswap_max", s->zswap_max);
 	json_object_object_add(o, "zswap_writeback", json_object_new_int(s->zswap_writeback));
 	add_double(o, "pressure_some_avg10", s->memory_some_avg10);
 	add_double(o, "io_pressure_some_avg10", s->io_some_avg10);

@@ -11,7 +11,7 @@
  * a third of vswapd's heap per managed cgroup): a digest of everything the sample holds that
  * backing off looks at, and the few fields rates and metrics need (memo_fields in sampler.c).
  */
-#define SAMPLE_MEMO_FIELDS 6
+#define SAMPLE_MEMO_FIELDS 7
 
 struct sample_memo {
 	bool set;

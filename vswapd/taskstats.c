@@ -39,22 +39,25 @@ static int on_reply(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static bool query_pid(struct nl_sock *sk, int family, pid_t pid, struct task_delay *out)
+/* 1 with out filled, 0 for a task that is gone, -EPERM without CAP_NET_ADMIN, < 0 else. */
+static int query_pid(struct nl_sock *sk, int family, pid_t pid, struct task_delay *out)
 {
 	struct query q = {.out = out};
 	struct nl_msg *msg = nlmsg_alloc();
 
 	if (!msg)
-		return false;
+		return -ENOMEM;
 	bool ok = genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, NLM_F_REQUEST,
 			      TASKSTATS_CMD_GET, TASKSTATS_VERSION) &&
 		  nla_put_u32(msg, TASKSTATS_CMD_ATTR_PID, (uint32_t)pid) == 0 &&
 		  nl_send_auto(sk, msg) >= 0;
 	nlmsg_free(msg);
 	if (!ok)
-		return false;
+		return -EIO;
 	nl_socket_modify_cb(sk, NL_CB_VALID, NL_CB_CUSTOM, on_reply, &q);
-	(void)nl_recvmsgs_default(sk); /* an exited task answers ESRCH: skipped */
+	/* An exited task answers ESRCH: skipped. The command is GENL_ADMIN_PERM. */
+	if (nl_recvmsgs_default(sk) == -NLE_PERM)
+		return -EPERM;
 	out->pid = pid;
 	return q.got;
 }
@@ -98,7 +101,13 @@ void taskstats_top(const char *procs, struct taskstats_top *ret)
 		if (end == p)
 			break;
 		struct task_delay t = {};
-		if (pid > 0 && query_pid(sk, family, (pid_t)pid, &t))
+		int r = pid > 0 ? query_pid(sk, family, (pid_t)pid, &t) : 0;
+		if (r == -EPERM) {
+			ret->unavailable = "taskstats needs CAP_NET_ADMIN, which vswapd.service "
+					   "does not grant (see vswapd(8))";
+			break;
+		}
+		if (r > 0)
 			insert(ret, &t);
 		p = end + strspn(end, "\n");
 	}

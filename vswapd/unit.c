@@ -2,93 +2,119 @@
 #include "unit.h"
 
 #include "log.h"
-#include "manager.h"
 #include "unitbus.h"
 #include "util.h"
 
-#define UNIT_CACHE_MAX 256
-
-struct unit_cache {
-	size_t n;
-	struct {
-		char *unit;
-		char *cgroup; /* NULL: not loaded or no cgroup */
-	} e[UNIT_CACHE_MAX];
+struct unit_entry {
+	char *unit;
+	char *cgroup; /* NULL: not loaded or no cgroup */
 };
 
-/*
- * A job finished: a unit started or stopped. Its cgroup may appear before systemd reports
- * it as the unit's ControlGroup, so the inotify rescan can miss it; this one does not.
- */
+/* Only units the configuration names are ever asked about (policies' matches and
+ * attachments, root's files), so the cache grows with the configuration, not with users. */
+struct unit_cache {
+	sd_bus *bus; /* NULL without systemd */
+	size_t n, cap;
+	struct unit_entry *e;
+	void (*changed)(void *userdata);
+	void *userdata;
+};
+
 static int on_job_removed(sd_bus_message *msg, void *userdata, sd_bus_error *error)
 {
-	manager_schedule_rescan(userdata);
+	struct unit_cache *c = userdata;
+
+	c->changed(c->userdata);
 	return 0;
 }
 
-static int subscribe(struct manager *m)
+static int subscribe(struct unit_cache *c)
 {
 	int r = sd_bus_match_signal_async(
-	    m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
-	    "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL, m);
+	    c->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	    "org.freedesktop.systemd1.Manager", "JobRemoved", on_job_removed, NULL, c);
 	if (r < 0)
 		return r;
 	/* Without Subscribe() systemd sends job signals only to clients that asked. */
 	return sd_bus_call_method_async(
-	    m->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
+	    c->bus, NULL, "org.freedesktop.systemd1", "/org/freedesktop/systemd1",
 	    "org.freedesktop.systemd1.Manager", "Subscribe", NULL, NULL, NULL);
 }
 
-void unit_setup(struct manager *m)
+int unit_cache_new(sd_event *event, void (*changed)(void *userdata), void *userdata,
+		   struct unit_cache **ret)
 {
-	int r = sd_bus_open_system(&m->bus);
+	struct unit_cache *c = calloc(1, sizeof(*c));
 
+	if (!c)
+		return -ENOMEM;
+	c->changed = changed;
+	c->userdata = userdata;
+	int r = sd_bus_open_system(&c->bus);
 	if (r >= 0)
-		r = sd_bus_attach_event(m->bus, m->event, 0);
+		r = sd_bus_attach_event(c->bus, event, 0);
 	if (r >= 0)
-		r = subscribe(m);
+		r = subscribe(c);
 	if (r < 0) {
 		log_info("no system bus (%s): unit and slice policies cannot match", strerror(-r));
-		m->bus = sd_bus_flush_close_unref(m->bus);
+		c->bus = sd_bus_flush_close_unref(c->bus);
 	}
-	m->units = calloc(1, sizeof(*m->units));
+	*ret = c;
+	return 0;
 }
 
-void unit_cache_flush(struct manager *m)
+void unit_cache_flush(struct unit_cache *c)
 {
-	if (!m->units)
-		return;
-	for (size_t i = 0; i < m->units->n; i++) {
-		free(m->units->e[i].unit);
-		free(m->units->e[i].cgroup);
+	for (size_t i = 0; c && i < c->n; i++) {
+		free(c->e[i].unit);
+		free(c->e[i].cgroup);
 	}
-	m->units->n = 0;
+	if (c)
+		c->n = 0;
 }
 
-void unit_done(struct manager *m)
+struct unit_cache *unit_cache_free(struct unit_cache *c)
 {
-	unit_cache_flush(m);
-	m->units = mfree(m->units);
-	m->bus = sd_bus_flush_close_unref(m->bus);
+	if (!c)
+		return NULL;
+	unit_cache_flush(c);
+	free(c->e);
+	sd_bus_flush_close_unref(c->bus);
+	free(c);
+	return NULL;
 }
 
-const char *unit_resolve(const char *unit, void *userdata)
+static struct unit_entry *entry_add(struct unit_cache *c, const char *unit)
 {
-	struct manager *m = userdata;
-	struct unit_cache *c = m->units;
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct unit_entry *e = reallocarray(c->e, ncap, sizeof(*e));
+		if (!e)
+			return NULL;
+		c->e = e;
+		c->cap = ncap;
+	}
+	char *name = strdup(unit);
+	if (!name)
+		return NULL;
+	c->e[c->n] = (struct unit_entry){.unit = name};
+	return &c->e[c->n++];
+}
 
-	if (!m->bus || !c)
+const char *unit_cache_resolve(const char *unit, void *cache)
+{
+	struct unit_cache *c = cache;
+
+	if (!c || !c->bus)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++)
 		if (streq(c->e[i].unit, unit))
 			return c->e[i].cgroup;
-	if (c->n == UNIT_CACHE_MAX)
+	struct unit_entry *e = entry_add(c, unit);
+	if (!e)
 		return NULL;
-	char *cgroup = NULL;
-	int r = vswap_unit_cgroup(m->bus, unit, &cgroup);
+	int r = vswap_unit_cgroup(c->bus, unit, &e->cgroup);
 	if (r < 0)
 		log_debug("%s: no cgroup: %s", unit, strerror(-r));
-	c->e[c->n].unit = strdup(unit);
-	c->e[c->n].cgroup = cgroup;
-	return c->e[c->n++].cgroup;
+	return e->cgroup;
 }

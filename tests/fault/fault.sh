@@ -88,7 +88,7 @@ for spec in ${FAULT_ONLY_KNOBS-write:EBUSY write:EINVAL openw:ENOENT openw:EACCE
 	sleep "$SECONDS_PER_RUN"
 	n=$(injected memory.vswap.max)
 	[ "$n" -ge 3 ] || fail "only $n faults injected: the daemon did not retry"
-	logged=$(count 'app-a.service: failed to set-vswap-max')
+	logged=$(count 'app-a.service: failed to set_vswap_max')
 	[ "$logged" -eq 1 ] || fail "the refused write was logged $logged times for $n failures (want once)"
 	[ "$(knob memory.vswap.max)" = "$orig_max" ] || fail "memory.vswap.max is $(knob memory.vswap.max)"
 	stop
@@ -99,7 +99,7 @@ for spec in ${FAULT_ONLY_KNOBS-write:EBUSY write:EINVAL openw:ENOENT openw:EACCE
 	ENOENT) msg="No such file or directory" ;;
 	EACCES) msg="Permission denied" ;;
 	esac
-	jq -e --arg msg "$msg" '[.decisions[].actions[] | select(.action == "set-vswap-max")
+	jq -e --arg msg "$msg" '[.decisions[].actions[] | select(.action == "set_vswap_max")
 		| .result] | index($msg)' "$W/explain.json" >/dev/null ||
 		fail "explain does not show the error '$msg'"
 	echo "fault.sh: ok: $scenario ($n failures, logged once)"
@@ -162,7 +162,7 @@ start "write:*/many-*/memory.vswap.max:EBUSY" "$many" 100
 sleep "$SECONDS_PER_RUN"
 n=$(injected 'many-.*memory.vswap.max')
 [ "$n" -ge 300 ] || fail "only $n faults injected"
-logged=$(count 'many-[0-9]+: failed to set-vswap-max')
+logged=$(count 'many-[0-9]+: failed to set_vswap_max')
 [ "$logged" -eq 100 ] || fail "logged $logged times for $n failures of 100 cgroups (want 100)"
 stop
 echo "fault.sh: ok: $scenario ($n failures, logged $logged times)"

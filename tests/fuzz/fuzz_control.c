@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * vswapd's control socket: the bytes a peer sends go through control_request(), the daemon's
- * own path for a received message (size bound, JSON parse, control_handle()), to a manager
+ * vswapd's control socket: the bytes a peer sends go through commands_request(), the daemon's
+ * own path for a received message (size bound, JSON parse, commands_handle()), to a manager
  * built once over a copy of the captured patched-6.12 tree in a temporary directory, with
  * policies on app-a and app-b and a spare one to override with.
  *
@@ -10,9 +10,9 @@
  * '0' (root), '1' (unprivileged), '2' (root, dry run) or '3'.
  *
  * Invariants: every request gets a reply object, with "ok" a boolean and, when false, a
- * non-empty "error"; "ok" only for a known command, it and its "cgroup" and "policy" spelled
- * in full (a "\u0000" does not cut them short); the parse agrees with json-c's of the text
- * up to its first NUL (what the daemon parsed before control_parse_request() took a
+ * non-empty "error" and a known "error_code"; "ok" only for a known command, it and its "cgroup"
+ * and "policy" spelled in full (a "\u0000" does not cut them short); the parse agrees with json-c's
+ * of the text up to its first NUL (what the daemon parsed before commands_parse_request() took a
  * length); an unprivileged peer never gets "ok" for reload, override, clear-override,
  * writeback or set-max, and changes nothing (overrides, pinned caps, counters, reloads).
  *
@@ -31,11 +31,13 @@
 #include <unistd.h>
 
 #include "actuator.h"
-#include "config.h"
+#include "commands.h"
 #include "control.h"
+#include "daemonconf.h"
 #include "fuzz.h"
 #include "log.h"
 #include "manager.h"
+#include "protocol.h"
 #include "util.h"
 
 #define PEER_UNPRIVILEGED 65534 /* nobody */
@@ -73,8 +75,8 @@ static const struct {
 };
 
 static char root[256]; /* $TMPDIR/vswap-fuzz-control.XXXXXX */
-static struct config cfg;
 static struct manager *manager;
+static struct daemon_state *state;
 
 /* What an unprivileged request must leave as it was. */
 struct snapshot {
@@ -144,7 +146,6 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
 static void cleanup(void)
 {
 	manager = manager_free(manager);
-	config_done(&cfg);
 	(void)nftw(root, remove_one, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -178,29 +179,30 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	unsetenv("NOTIFY_SOCKET");
 	unsetenv("JOURNAL_STREAM");
 	log_setup(LOG_ERR);
-	config_init(&cfg);
-	cfg.root = strdup(root);
-	fuzz_assert(cfg.root && cfg.control_socket);
+	struct vswap_daemon_conf conf;
+	fuzz_assert(vswap_daemon_conf_init(&conf) == 0);
 	/* The manager blocks SIGINT and SIGTERM for its signalfd: libFuzzer wants them back. */
 	fuzz_assert(sigprocmask(SIG_SETMASK, NULL, &mask) == 0);
-	int r = manager_new(&cfg, &manager);
+	int r = manager_new(root, &conf, &manager);
+	vswap_daemon_conf_done(&conf);
 	fuzz_assert(sigprocmask(SIG_SETMASK, &mask, NULL) == 0);
 	if (r < 0)
 		fprintf(stderr, "fuzz_control: manager_new on %s: %s\n", root, strerror(-r));
 	fuzz_assert(r == 0);
-	fuzz_assert(manager->n_managed == 2);
-	fuzz_assert(manager->policies->n == ELEMENTSOF(policies));
+	state = manager_state(manager);
+	fuzz_assert(state->managed.n == 2);
+	fuzz_assert(state->policies->n == ELEMENTSOF(policies));
 	return 0;
 }
 
 static void snapshot_take(struct snapshot *s)
 {
-	fuzz_assert(manager->n_managed <= MAX_MANAGED);
+	fuzz_assert(state->managed.n <= MAX_MANAGED);
 	memset(s, 0, sizeof(*s)); /* padding too: snapshots are compared with memcmp() */
-	s->reloads = manager->reloads;
-	s->n_managed = manager->n_managed;
-	for (size_t i = 0; i < manager->n_managed; i++) {
-		const struct managed *mc = manager->managed[i];
+	s->reloads = state->reloads;
+	s->n_managed = state->managed.n;
+	for (size_t i = 0; i < state->managed.n; i++) {
+		const struct managed *mc = state->managed.v[i];
 		s->mc[i].override = mc->override != NULL;
 		s->mc[i].pinned = mc->pinned_vswap_max.set;
 		s->mc[i].samples = mc->samples;
@@ -213,19 +215,18 @@ static void snapshot_take(struct snapshot *s)
 /* Put back what the last input changed (knobs as before the first change, see header). */
 static void reset(void)
 {
-	for (size_t i = 0; i < manager->n_managed; i++) {
-		struct managed *mc = manager->managed[i];
-		mc->override = mfree(mc->override);
-		mc->pinned_vswap_max.set = false;
+	for (size_t i = 0; i < state->managed.n; i++) {
+		struct managed *mc = state->managed.v[i];
+		(void)managed_set_override(mc, NULL);
 		if (mc->acts)
-			(void)actuator_restore(manager->ctx, mc->path, &mc->acts->knobs, false);
+			(void)actuator_restore(state->ctx, mc->path, &mc->acts->knobs, false);
 	}
 }
 
 /* "ok": true, or "ok": false with a non-empty "error". */
 static bool check_reply(struct json_object *reply)
 {
-	struct json_object *ok, *error;
+	struct json_object *ok, *error, *code;
 
 	fuzz_assert(json_object_is_type(reply, json_type_object));
 	fuzz_assert(json_object_object_get_ex(reply, "ok", &ok));
@@ -237,6 +238,9 @@ static bool check_reply(struct json_object *reply)
 	fuzz_assert(json_object_object_get_ex(reply, "error", &error));
 	fuzz_assert(json_object_is_type(error, json_type_string));
 	fuzz_assert(json_object_get_string_len(error) > 0);
+	fuzz_assert(json_object_object_get_ex(reply, "error_code", &code));
+	fuzz_assert(json_object_is_type(code, json_type_string));
+	fuzz_assert(vswap_error_code_from_name(json_object_get_string(code)) >= 0);
 	return false;
 }
 
@@ -255,16 +259,16 @@ static void check_reply_text(struct json_object *reply)
 	fuzz_assert(json_object_get_boolean(json_object_object_get(back, "ok")) ==
 		    json_object_get_boolean(json_object_object_get(reply, "ok")));
 	if (json_object_object_get_ex(back, "managed", &list)) {
-		fuzz_assert(json_object_array_length(list) == manager->n_managed);
-		for (size_t i = 0; i < manager->n_managed; i++) {
+		fuzz_assert(json_object_array_length(list) == state->managed.n);
+		for (size_t i = 0; i < state->managed.n; i++) {
 			o = json_object_object_get(json_object_array_get_idx(list, i), "cgroup");
-			fuzz_assert(streq(json_object_get_string(o), manager->managed[i]->display));
+			fuzz_assert(streq(json_object_get_string(o), state->managed.v[i]->display));
 		}
 	}
 	json_object_put(back);
 }
 
-/* control_parse_request() parses what json-c parses of the text up to its first NUL. */
+/* commands_parse_request() parses what json-c parses of the text up to its first NUL. */
 static void check_parse(const char *buf, size_t len, struct json_object *req, int r)
 {
 	char *text = fuzz_strdup((const uint8_t *)buf, len);
@@ -340,18 +344,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	uid_t uid = data[0] & 1 ? PEER_UNPRIVILEGED : 0;
-	manager->cfg.dry_run = data[0] & 2;
+	state->conf.dry_run = data[0] & 2;
 	const char *buf = (const char *)data + 1;
 	size_t len = size - 1;
 
 	snapshot_take(&before);
-	struct json_object *reply = control_request(manager, buf, len, uid);
+	struct json_object *reply = commands_request(manager_commands(manager), buf, len, uid);
 	fuzz_assert(reply);
 	bool ok = check_reply(reply);
 	check_reply_text(reply);
 
-	int r = control_parse_request(buf, len, &req, &jerr);
-	if (len > CONTROL_MAX_REQUEST)
+	int r = commands_parse_request(buf, len, &req, &jerr);
+	if (len > VSWAP_CONTROL_MAX_REQUEST)
 		fuzz_assert(r == -EMSGSIZE);
 	else {
 		fuzz_assert(r == 0 || r == -EBADMSG);
@@ -366,6 +370,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fuzz_assert(!ok);
 			json_object_object_get_ex(reply, "error", &error);
 			fuzz_assert(strstr(json_object_get_string(error), "permission denied"));
+			fuzz_assert(streq(
+			    json_object_get_string(json_object_object_get(reply, "error_code")),
+			    "permission_denied"));
 		}
 		snapshot_take(&after);
 		fuzz_assert(memcmp(&before, &after, sizeof(before)) == 0);

@@ -93,19 +93,44 @@ cp -a "$R/etc/vswapd/." "$R/stage/etc/vswapd/"
 cp -a "$R/usr" "$R/stage/"
 "$vswapctl" --root "$R/stage" validate >/dev/null || fail "validate of a configuration-only tree"
 
-# --- a policy FILE is installed and attached; --runtime goes below /run and wins
+# --- a policy FILE is installed and attached; /etc outranks --runtime (systemd's order)
 printf '{"schema_version": 1, "match": {"cgroup": "/nowhere"}, "vswap": {"max": "3G"}}\n' >"$R/mine.json"
 out=$(ctl --json set-policy "$b" "$R/mine.json")
 [ "$(jq -r .policy_installed <<<"$out")" = /etc/vswapd/policies.d/mine.json ] || fail "install: $out"
 expect_policy "$b" mine
-ctl --runtime set-policy "$b" database >/dev/null
-expect_policy "$b" database
-ctl --runtime unset-policy "$b" >/dev/null
+runfile="$R/run/vswapd/attach.d/workload.slice-app\x2db.service.conf"
+rc=0
+ctl --runtime set-policy "$b" database >/dev/null 2>"$R/err" || rc=$?
+[ "$rc" = 1 ] || fail "--runtime set-policy under an /etc attachment exited $rc"
+grep -q "refused: .*/etc/vswapd/attach.d/.* decides (policy mine)" "$R/err" || fail "refusal: $(cat "$R/err")"
+[ ! -e "$runfile" ] || fail "a refused set-policy left $runfile"
+out=$(ctl --json --runtime --force set-policy "$b" database 2>"$R/err")
+[ "$(jq -r '.effective_policy, .requested_policy, .changed' <<<"$out" | tr '\n' ' ')" = "mine database true " ] ||
+	fail "--force: $out"
+grep -q "warning: .* decides (policy mine)" "$R/err" || fail "--force says nothing: $(cat "$R/err")"
 expect_policy "$b" mine
+ctl --runtime unset-policy "$b" >/dev/null
+[ ! -e "$runfile" ] || fail "--runtime unset-policy left $runfile"
+expect_policy "$b" mine
+# the same name with other settings is not replaced silently
+printf '{"schema_version": 1, "match": {"cgroup": "/nowhere"}, "vswap": {"max": "1G"}}\n' >"$R/mine.json"
+rc=0
+ctl set-policy "$b" "$R/mine.json" >/dev/null 2>"$R/err" || rc=$?
+[ "$rc" = 1 ] || fail "replacing policy mine with other settings exited $rc"
+grep -q "vswap.max: 3221225472 -> 1073741824" "$R/err" || fail "no diff shown: $(cat "$R/err")"
+grep -q "attached to $b" "$R/err" || fail "the targets are not shown: $(cat "$R/err")"
+grep -q '"3G"' "$R/etc/vswapd/policies.d/mine.json" || fail "policy mine replaced without --force"
+ctl --force set-policy "$b" "$R/mine.json" >/dev/null 2>&1 || fail "--force replace failed"
+grep -q '"1G"' "$R/etc/vswapd/policies.d/mine.json" || fail "--force did not replace mine"
+# a cgroup that does not exist yet is allowed, and said
+out=$(ctl --json set-policy /not/yet.service database 2>"$R/err") || fail "set-policy of a future cgroup"
+jq -e '.cgroup_exists == false' <<<"$out" >/dev/null || fail "cgroup_exists: $out"
+grep -q "no cgroup /not/yet.service yet" "$R/err" || fail "not said: $(cat "$R/err")"
+ctl unset-policy /not/yet.service >/dev/null
 
 # --- unset-policy: back to what matches
 out=$(ctl --json unset-policy "$b")
-[ "$(jq -r '.changed, .policy' <<<"$out" | tr '\n' ' ')" = "true default " ] || fail "unset-policy: $out"
+[ "$(jq -r '.changed, .effective_policy' <<<"$out" | tr '\n' ' ')" = "true default " ] || fail "unset-policy: $out"
 [ ! -e "$R$file" ] || fail "attachment still there"
 expect_policy "$b" default
 ctl unset-policy "$b" | grep -q "no .* to remove" || fail "second unset-policy"

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attach.h"
 #include "context.h"
@@ -45,6 +46,9 @@ static void test_parse_table(void **state)
 	    {"[X-VSwap]\nCgroup=/a\nPolicy=../etc/passwd\n", VSWAP_ATTACH_CGROUP, -EBADMSG, NULL,
 	     NULL, 3, 8},
 	    {"Policy=x\n", VSWAP_ATTACH_CGROUP, -EBADMSG, NULL, NULL, 1, 1},
+	    /* a policy name starts with no dot (files named .x.json are skipped) */
+	    {"[X-VSwap]\nPolicy=.hidden\n", VSWAP_ATTACH_UNIT, -EBADMSG, NULL, NULL, 2, 8},
+	    {"[X-VSwap]\nPolicy=a.b\n", VSWAP_ATTACH_UNIT, 0, "a.b", NULL, 2, 8},
 	};
 
 	(void)state;
@@ -211,7 +215,13 @@ static void test_masks(void **state)
 	assert_int_equal(set->attachments.n, 0);
 	vswap_policy_set_free(set);
 
+	/* /run masks /usr/lib (and nothing in /etc: systemd's order). */
 	tmptree_write(f->root, "etc/vswapd/attach.d/b.conf", "[X-VSwap]\nCgroup=/b\nPolicy=db\n");
+	tmptree_write(f->root, "usr/lib/vswapd/policies.d/db.json",
+		      tmptree_read(f->root, "etc/vswapd/policies.d/db.json"));
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/etc/vswapd/policies.d/db.json", f->root);
+	assert_int_equal(unlink(path), 0);
 	tmptree_mkdir(f->root, "run/vswapd/policies.d");
 	tmptree_symlink(f->root, "run/vswapd/policies.d/db.json", "/dev/null");
 	assert_int_equal(vswap_policy_set_load(f->ctx, &set, &errs), -EBADMSG);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "engine.h"
+#include "pacing.h"
 #include "sampler.h"
 #include "util.h"
 
@@ -257,6 +258,389 @@ static void test_writeback_hysteresis(void **state)
 	engine_state_done(&st);
 }
 
+/* The signal a band-edge case sets on top of edge_base(). */
+enum edge_knob {
+	K_ZSWAP,	/* bytes in the pool */
+	K_ZSWAPPED,	/* their original size: the ratio is this / 10 MiB */
+	K_VSWAP,	/* memory.vswap.current, of a 100 MiB cap */
+	K_VSWAP_MAX,	/* the cap, with 50 MiB held */
+	K_NO_VSWAP,	/* a kernel without memory.vswap.* */
+	K_SOME,		/* memory PSI some avg10, % */
+	K_ZSWPIN,	/* zswpin per second */
+	K_FIRST_SAMPLE, /* no rates yet */
+};
+
+/* 10 MiB pool at ratio 4, 50 MiB of a 100 MiB vswap cap, no pressure, 100 zswpin/s. */
+static struct signals edge_base(void)
+{
+	return (struct signals){
+	    .memory_current = 900 * MiB,
+	    .memory_max = GiB,
+	    .zswap = 10 * MiB,
+	    .zswapped = 40 * MiB,
+	    .has_vswap = true,
+	    .vswap_current = 50 * MiB,
+	    .vswap_max = 100 * MiB,
+	    .zswap_max = UINT64_MAX,
+	    .zswap_writeback = 1,
+	    .has_rates = true,
+	    .zswpin_per_s = 100,
+	};
+}
+
+static void edge_set(struct signals *s, enum edge_knob k, double v)
+{
+	switch (k) {
+	case K_ZSWAP:
+		s->zswap = (uint64_t)v;
+		break;
+	case K_ZSWAPPED:
+		s->zswapped = (uint64_t)v;
+		break;
+	case K_VSWAP:
+		s->vswap_current = (uint64_t)v;
+		break;
+	case K_VSWAP_MAX:
+		s->vswap_max = v >= 0x1p64 ? UINT64_MAX : (uint64_t)v;
+		break;
+	case K_NO_VSWAP:
+		s->has_vswap = false;
+		s->vswap_current = s->vswap_max = 0;
+		break;
+	case K_SOME:
+		s->memory_some_avg10 = v;
+		break;
+	case K_ZSWPIN:
+		s->zswpin_per_s = v;
+		break;
+	case K_FIRST_SAMPLE:
+		s->has_rates = false;
+		s->zswpin_per_s = 0;
+		break;
+	}
+}
+
+/*
+ * Every edge of every condition of vswap-policy(5), idle (writeback not running) and active
+ * (running: the hysteresis band applies). A condition "above X" holds strictly above X; once
+ * started it goes on until the signal is at or past the band's far edge: 5 points lower for
+ * vswap_above_percent and pressure_some_above (not under 0), 90 % of the threshold for
+ * zswap_above, 0.1 above it for ratio_below. zswpin_per_s_below has no band.
+ */
+static const struct {
+	const char *when;
+	bool active;
+	enum edge_knob knob;
+	double value;
+	bool holds;
+} edge_cases[] = {
+    /* zswap_above 10M: idle from 10M, active down to 9M (0.9 of it) */
+    {"{\"zswap_above\": \"10M\"}", false, K_ZSWAP, 10 * MiB, false},
+    {"{\"zswap_above\": \"10M\"}", false, K_ZSWAP, 10 * MiB + 1, true},
+    {"{\"zswap_above\": \"10M\"}", false, K_ZSWAP, 10 * MiB - 1, false},
+    {"{\"zswap_above\": \"10M\"}", true, K_ZSWAP, 10 * MiB - 1, true},
+    {"{\"zswap_above\": \"10M\"}", true, K_ZSWAP, 9 * MiB + 1, true},
+    {"{\"zswap_above\": \"10M\"}", true, K_ZSWAP, 9 * MiB, false},
+    {"{\"zswap_above\": \"10M\"}", true, K_ZSWAP, 0, false},
+    {"{\"zswap_above\": \"max\"}", true, K_ZSWAP, 0x1p63, false},
+    /* vswap_above_percent 90 of a 100 MiB cap: idle from 90 %, active down to 85 % */
+    {"{\"vswap_above_percent\": 90}", false, K_VSWAP, 90 * MiB, false},
+    {"{\"vswap_above_percent\": 90}", false, K_VSWAP, 90 * MiB + 1, true},
+    {"{\"vswap_above_percent\": 90}", false, K_VSWAP, 89 * MiB, false},
+    {"{\"vswap_above_percent\": 90}", true, K_VSWAP, 89 * MiB, true},
+    {"{\"vswap_above_percent\": 90}", true, K_VSWAP, 85 * MiB + 1, true},
+    {"{\"vswap_above_percent\": 90}", true, K_VSWAP, 85 * MiB, false},
+    {"{\"vswap_above_percent\": 90}", true, K_VSWAP, 84 * MiB, false},
+    /* never with the cap at max or 0, nor without memory.vswap.* */
+    {"{\"vswap_above_percent\": 0}", false, K_VSWAP_MAX, 0x1p64, false},
+    {"{\"vswap_above_percent\": 0}", true, K_VSWAP_MAX, 0x1p64, false},
+    {"{\"vswap_above_percent\": 0}", false, K_VSWAP_MAX, 0, false},
+    {"{\"vswap_above_percent\": 0}", true, K_VSWAP_MAX, 0, false},
+    {"{\"vswap_above_percent\": 0}", false, K_NO_VSWAP, 0, false},
+    {"{\"vswap_above_percent\": 0}", false, K_VSWAP_MAX, 200 * MiB, true},
+    /* a threshold under the band: active down to 0, not forever */
+    {"{\"vswap_above_percent\": 3}", true, K_VSWAP, 1, true},
+    {"{\"vswap_above_percent\": 3}", true, K_VSWAP, 0, false},
+    /* ratio_below 1.5 (10 MiB pool): idle under 1.5, active up to 1.6 */
+    {"{\"ratio_below\": 1.5}", false, K_ZSWAPPED, 15 * MiB, false},
+    {"{\"ratio_below\": 1.5}", false, K_ZSWAPPED, 15 * MiB - 1, true},
+    {"{\"ratio_below\": 1.5}", false, K_ZSWAPPED, 15.5 * MiB, false},
+    {"{\"ratio_below\": 1.5}", true, K_ZSWAPPED, 15.5 * MiB, true},
+    {"{\"ratio_below\": 1.5}", true, K_ZSWAPPED, 16 * MiB - 1, true},
+    {"{\"ratio_below\": 1.5}", true, K_ZSWAPPED, 16 * MiB, false},
+    {"{\"ratio_below\": 1.5}", true, K_ZSWAPPED, 17 * MiB, false},
+    /* never with an empty pool, whose ratio reads as 0 */
+    {"{\"ratio_below\": 1.5}", false, K_ZSWAP, 0, false},
+    {"{\"ratio_below\": 1.5}", true, K_ZSWAP, 0, false},
+    /* pressure_some_above 20: idle from 20 %, active down to 15 % */
+    {"{\"pressure_some_above\": 20}", false, K_SOME, 20, false},
+    {"{\"pressure_some_above\": 20}", false, K_SOME, 20.01, true},
+    {"{\"pressure_some_above\": 20}", false, K_SOME, 19, false},
+    {"{\"pressure_some_above\": 20}", true, K_SOME, 19, true},
+    {"{\"pressure_some_above\": 20}", true, K_SOME, 15.01, true},
+    {"{\"pressure_some_above\": 20}", true, K_SOME, 15, false},
+    {"{\"pressure_some_above\": 20}", true, K_SOME, 0, false},
+    /* a threshold under the band: active down to 0, not forever */
+    {"{\"pressure_some_above\": 2}", false, K_SOME, 2.01, true},
+    {"{\"pressure_some_above\": 2}", true, K_SOME, 0.01, true},
+    {"{\"pressure_some_above\": 2}", true, K_SOME, 0, false},
+    {"{\"pressure_some_above\": 0}", false, K_SOME, 0, false},
+    {"{\"pressure_some_above\": 0}", true, K_SOME, 0, false},
+    {"{\"pressure_some_above\": 0}", false, K_SOME, 0.01, true},
+    /* zswpin_per_s_below 10: strictly below, no band, never on a first sample */
+    {"{\"zswpin_per_s_below\": 10}", false, K_ZSWPIN, 10, false},
+    {"{\"zswpin_per_s_below\": 10}", false, K_ZSWPIN, 9.99, true},
+    {"{\"zswpin_per_s_below\": 10}", true, K_ZSWPIN, 10, false},
+    {"{\"zswpin_per_s_below\": 10}", true, K_ZSWPIN, 9.99, true},
+    {"{\"zswpin_per_s_below\": 10}", false, K_FIRST_SAMPLE, 0, false},
+    {"{\"zswpin_per_s_below\": 10}", true, K_FIRST_SAMPLE, 0, false},
+    /* a set is an AND: every condition at its own edge */
+    {"{\"ratio_below\": 1.5, \"zswap_above\": \"8M\"}", true, K_ZSWAPPED, 15.5 * MiB, true},
+    {"{\"ratio_below\": 1.5, \"zswap_above\": \"12M\"}", true, K_ZSWAPPED, 15.5 * MiB, false},
+};
+
+static void test_condition_edges(void **state)
+{
+	for (size_t i = 0; i < ELEMENTSOF(edge_cases); i++) {
+		char json[256];
+		struct signals s = edge_base();
+		struct engine_state st;
+		struct decision d;
+
+		snprintf(json, sizeof(json),
+			 "{\"schema_version\": 1, \"writeback\": {\"when\": [%s]}}",
+			 edge_cases[i].when);
+		struct vswap_policy *p = policy(json);
+		edge_set(&s, edge_cases[i].knob, edge_cases[i].value);
+		engine_state_init(&st);
+		st.writeback_active = edge_cases[i].active;
+		engine_decide(p, &patched, &s, &st, &d);
+		print_message("case %zu: %s %s, knob %d = %.17g: %s\n", i, edge_cases[i].when,
+			      edge_cases[i].active ? "active" : "idle", edge_cases[i].knob,
+			      edge_cases[i].value, d.writeback_wanted ? "holds" : "does not hold");
+		assert_int_equal(d.writeback_wanted, edge_cases[i].holds);
+		/* What is wanted is done, in full, unless the pool has less than a page. */
+		bool acts = edge_cases[i].holds && s.zswap >= 4096;
+		assert_int_equal(count(&d, ACTION_WRITEBACK), acts);
+		vswap_policy_free(p);
+		engine_state_done(&st);
+	}
+}
+
+/*
+ * writeback/cooldown_s is the least time between two writebacks: one exactly that long after
+ * the last is allowed. io_backoff_some_above holds writeback strictly above it.
+ */
+static void test_writeback_cooldown_edge(void **state)
+{
+	static const struct {
+		const char *cooldown;
+		double t;
+		double io_some;
+		size_t writebacks;
+	} seq[] = {
+	    {"5", 0, 0, 1},	 {"5", 4.999, 0, 0}, {"5", 5, 0, 1},	{"5", 9, 0, 0},
+	    {"5", 10, 10.01, 0}, {"5", 10.5, 10, 1}, {"0.5", 11, 0, 1}, {"0.5", 11.25, 0, 0},
+	    {"0.5", 11.5, 0, 1}, {"0", 11.5, 0, 1},  {"0", 11.5, 0, 1},
+	};
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.vswap_max = 200 * MiB;
+	s.vswap_current = 195 * MiB;
+	engine_state_init(&st);
+	for (size_t i = 0; i < ELEMENTSOF(seq); i++) {
+		char json[160];
+		snprintf(json, sizeof(json),
+			 "{\"schema_version\": 1, \"writeback\": {\"cooldown_s\": %s,"
+			 " \"max_per_minute\": \"1T\"}}",
+			 seq[i].cooldown);
+		struct vswap_policy *p = policy(json);
+		s.now_s = seq[i].t;
+		s.io_some_avg10 = seq[i].io_some;
+		step(p, &patched, &s, &st, &d);
+		print_message("cooldown %s t=%.17g io %.2f\n", seq[i].cooldown, seq[i].t,
+			      seq[i].io_some);
+		assert_true(d.writeback_wanted);
+		assert_int_equal(count(&d, ACTION_WRITEBACK), seq[i].writebacks);
+		vswap_policy_free(p);
+	}
+	engine_state_done(&st);
+}
+
+/* A policy whose writeback always wants to run (1 % memory pressure is above 0). */
+static struct vswap_policy *eager(const char *writeback_fields)
+{
+	char json[256];
+
+	snprintf(json, sizeof(json),
+		 "{\"schema_version\": 1, \"writeback\": {\"cooldown_s\": 0, %s,"
+		 " \"when\": [{\"pressure_some_above\": 0}]}}",
+		 writeback_fields);
+	return policy(json);
+}
+
+/* One writeback is never under a page: not from a small pool, not from the minute's rest. */
+static void test_writeback_amount_edges(void **state)
+{
+	struct vswap_policy *p = eager("\"amount\": \"8M\", \"max_per_minute\": 8392703");
+	struct vswap_policy *q = eager("\"amount\": \"8M\", \"max_per_minute\": 8392704");
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.memory_some_avg10 = 1;
+	engine_state_init(&st);
+	s.zswap = 4095;
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_true(d.writeback_wanted);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
+	s.zswap = 4096;
+	engine_decide(p, &patched, &s, &st, &d);
+	assert_true(find(&d, ACTION_WRITEBACK)->value == 4096);
+
+	/* 8M + 4095 bytes a minute: after 8M, the 4095 left are no page. */
+	s.zswap = 64 * MiB;
+	step(p, &patched, &s, &st, &d);
+	assert_true(find(&d, ACTION_WRITEBACK)->value == 8 * MiB);
+	s.now_s = 1;
+	step(p, &patched, &s, &st, &d);
+	assert_int_equal(count(&d, ACTION_WRITEBACK), 0);
+	assert_true(noted(&d, "already this minute"));
+	/* 8M + 4096: exactly one page more. */
+	engine_decide(q, &patched, &s, &st, &d);
+	assert_true(find(&d, ACTION_WRITEBACK)->value == 4096);
+	vswap_policy_free(p);
+	vswap_policy_free(q);
+	engine_state_done(&st);
+}
+
+/* max_per_minute counts a sliding minute: what was written 60 s ago has left it. */
+static void test_rate_window_edge(void **state)
+{
+	struct vswap_policy *p = eager("\"amount\": \"16M\", \"max_per_minute\": \"16M\"");
+	static const struct {
+		double t;
+		size_t writebacks;
+	} seq[] = {{0, 1}, {30, 0}, {59.999, 0}, {60, 1}, {119.5, 0}, {120, 1}};
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.memory_some_avg10 = 1;
+	engine_state_init(&st);
+	for (size_t i = 0; i < ELEMENTSOF(seq); i++) {
+		s.now_s = seq[i].t;
+		step(p, &patched, &s, &st, &d);
+		print_message("t=%.17g\n", seq[i].t);
+		assert_int_equal(count(&d, ACTION_WRITEBACK), seq[i].writebacks);
+	}
+	assert_true(engine_recent_writeback(&st, 120) == 16 * MiB);
+	assert_true(engine_recent_writeback(&st, 179.999) == 16 * MiB);
+	assert_true(engine_recent_writeback(&st, 180) == 0);
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
+/* More writebacks in a minute than the window has slots: each byte still counts a minute. */
+static void test_rate_window_overflow(void **state)
+{
+	struct vswap_policy *p = eager("\"amount\": 4096, \"max_per_minute\": \"1T\"");
+	const size_t n = ENGINE_RATE_SLOTS + 36;
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	s.memory_some_avg10 = 1;
+	engine_state_init(&st);
+	for (size_t i = 0; i < n; i++) {
+		s.now_s = 0.5 * (double)i;
+		step(p, &patched, &s, &st, &d);
+		assert_int_equal(count(&d, ACTION_WRITEBACK), 1);
+	}
+	/* The first left at 59.999 s at the earliest: until then all n count. */
+	assert_true(engine_recent_writeback(&st, s.now_s) == n * 4096);
+	assert_true(engine_recent_writeback(&st, 59.999) == n * 4096);
+	assert_true(engine_recent_writeback(&st, s.now_s + 60) == 0);
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
+/* Pressure at the target skips the step; at half of it the step holds, under it doubles. */
+static void test_offload_edges(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"enabled\": false},"
+		   " \"offload\": {\"enabled\": true, \"pressure_target\": 0.1,"
+		   " \"step_percent\": 1, \"max_step\": \"1G\", \"interval_s\": 6}}");
+	static const struct {
+		double pressure;
+		uint64_t reclaim; /* in steps of 1 % of 900 MiB */
+	} seq[] = {
+	    {0.1, 0}, {0.0999, 1}, {0.05, 1}, {0.0499, 1}, {0.05, 2}, {0.0, 2}, {0.1, 0}, {0.0, 1},
+	};
+	struct signals s = base();
+	struct engine_state st;
+	struct decision d;
+
+	engine_state_init(&st);
+	for (size_t i = 0; i < ELEMENTSOF(seq); i++) {
+		s.now_s = 6.0 * (double)i;
+		s.memory_some_avg10 = seq[i].pressure;
+		step(p, &patched, &s, &st, &d);
+		print_message("step %zu: pressure %.17g\n", i, seq[i].pressure);
+		const struct action *a = find(&d, ACTION_RECLAIM);
+		assert_true(seq[i].reclaim ? a && a->value == seq[i].reclaim * 9437184 : !a);
+	}
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
+/*
+ * Stock kernel: zswap.max = vswap.max / ratio (at least 1), in whole pages, rewritten only when
+ * it drifts by more than 10 %.
+ */
+static void test_emulation_edges(void **state)
+{
+	/* 176 pages at ratio 4: 44 pages of zswap. */
+	struct vswap_policy *p = policy("{\"schema_version\": 1, \"vswap\": {\"max\": 720896}}");
+	struct vswap_policy *q = policy("{\"schema_version\": 1, \"vswap\": {\"max\": \"512M\"}}");
+	static const struct {
+		uint64_t zswap_max_pages;
+		bool rewrite;
+	} drift[] = {{44, false}, {40, false}, {39, true}, {48, false}, {49, true}, {0, true}};
+	struct signals s = base(); /* ratio 4 */
+	struct engine_state st;
+	struct decision d;
+
+	s.has_vswap = false;
+	engine_state_init(&st);
+	for (size_t i = 0; i < ELEMENTSOF(drift); i++) {
+		s.zswap_max = drift[i].zswap_max_pages * 4096;
+		engine_decide(p, &stock, &s, &st, &d);
+		print_message("zswap.max %llu pages\n",
+			      (unsigned long long)drift[i].zswap_max_pages);
+		assert_int_equal(count(&d, ACTION_SET_ZSWAP_MAX), drift[i].rewrite);
+		if (drift[i].rewrite)
+			assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 44 * 4096);
+	}
+
+	s.zswap_max = UINT64_MAX;
+	s.zswapped = 150 * MiB; /* ratio 3: 512M / 3 = 178956970.67, rounded down to pages */
+	engine_decide(q, &stock, &s, &st, &d);
+	assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 43690 * 4096);
+	s.zswapped = 40 * MiB; /* ratio 0.8: taken as 1 */
+	engine_decide(q, &stock, &s, &st, &d);
+	assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 512 * MiB);
+	s.zswap = s.zswapped = 0; /* an empty pool has no ratio: 1 */
+	engine_decide(q, &stock, &s, &st, &d);
+	assert_true(find(&d, ACTION_SET_ZSWAP_MAX)->value == 512 * MiB);
+	vswap_policy_free(p);
+	vswap_policy_free(q);
+	engine_state_done(&st);
+}
+
 static void test_writeback_compound_conditions(void **state)
 {
 	struct vswap_policy *p = policy(
@@ -401,21 +785,21 @@ static void test_offload_on_its_own_clock(void **state)
 	size_t steps = 0;
 
 	engine_state_init(&st);
-	assert_true(engine_offload_due_s(p, &st, 0) == INFINITY); /* never stepped: due now */
+	assert_true(pacing_offload_due_s(p, &st, 0) == INFINITY); /* never stepped: due now */
 	for (s.now_s = 0; s.now_s < 60;) {
 		step(p, &patched, &s, &st, &d);
 		if (find(&d, ACTION_RECLAIM)) {
-			assert_true(engine_offload_due_s(p, &st, s.now_s) == 6);
+			assert_true(pacing_offload_due_s(p, &st, s.now_s) == 6);
 			steps++;
 		}
-		s.now_s += dmin(engine_sample_period_s(p, 0, 64, false),
-				engine_offload_due_s(p, &st, s.now_s));
+		s.now_s += dmin(pacing_sample_period_s(p, 0, 64, false),
+				pacing_offload_due_s(p, &st, s.now_s));
 	}
 	assert_int_equal(steps, 10); /* t = 0, 6, ..., 54 */
 	s.memory_some_avg10 = 1.0;   /* over target: due but held, the sample period applies */
 	step(p, &patched, &s, &st, &d);
 	assert_null(find(&d, ACTION_RECLAIM));
-	assert_true(engine_offload_due_s(p, &st, s.now_s) == INFINITY);
+	assert_true(pacing_offload_due_s(p, &st, s.now_s) == INFINITY);
 	vswap_policy_free(p);
 	engine_state_done(&st);
 }
@@ -443,9 +827,9 @@ static void test_sample_period(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		print_message("quiet_rounds=%u trigger=%d max_backoff=%g\n", cases[i].quiet_rounds,
 			      cases[i].trigger, cases[i].max_backoff);
-		assert_true(engine_sample_period_s(p, cases[i].quiet_rounds, cases[i].max_backoff,
+		assert_true(pacing_sample_period_s(p, cases[i].quiet_rounds, cases[i].max_backoff,
 						   cases[i].trigger) == cases[i].period_s);
-		assert_true(engine_sample_period_s(off, cases[i].quiet_rounds, cases[i].max_backoff,
+		assert_true(pacing_sample_period_s(off, cases[i].quiet_rounds, cases[i].max_backoff,
 						   cases[i].trigger) == cases[i].offload_period_s);
 	}
 	vswap_policy_free(p);
@@ -571,6 +955,13 @@ int main(void)
 	    cmocka_unit_test(test_zswap_writeback_knob),
 	    cmocka_unit_test(test_writeback_at_cap_with_cooldown_and_rate),
 	    cmocka_unit_test(test_writeback_hysteresis),
+	    cmocka_unit_test(test_condition_edges),
+	    cmocka_unit_test(test_writeback_cooldown_edge),
+	    cmocka_unit_test(test_writeback_amount_edges),
+	    cmocka_unit_test(test_rate_window_edge),
+	    cmocka_unit_test(test_rate_window_overflow),
+	    cmocka_unit_test(test_offload_edges),
+	    cmocka_unit_test(test_emulation_edges),
 	    cmocka_unit_test(test_writeback_compound_conditions),
 	    cmocka_unit_test(test_writeback_held),
 	    cmocka_unit_test(test_offload),

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -130,6 +131,17 @@ static void test_meminfo_units(void **state)
 	struct vswap_parse_error err = {};
 	assert_int_equal(vswap_kv_parse(bad, strlen(bad), VSWAP_KV_MEMINFO, &kv, &err), -EBADMSG);
 	assert_int_equal(err.column, 9);
+
+	/* The largest kB value that fits in 64 bits as bytes, and the next one. */
+	static const char top[] = "MemTotal: 18014398509481983 kB\n";
+	assert_int_equal(vswap_kv_parse(top, strlen(top), VSWAP_KV_MEMINFO, &kv, NULL), 0);
+	assert_int_equal(vswap_kv_get(kv, "MemTotal", &v), 0);
+	assert_true(v == 18014398509481983ull * 1024);
+	vswap_kv_free(kv);
+	static const char over[] = "MemTotal: 18014398509481984 kB\n";
+	assert_int_equal(vswap_kv_parse(over, strlen(over), VSWAP_KV_MEMINFO, &kv, &err), -EBADMSG);
+	assert_int_equal(err.column, 11);
+	assert_non_null(strstr(err.what, "out of range"));
 }
 
 static void test_psi_errors(void **state)
@@ -144,6 +156,10 @@ static void test_psi_errors(void **state)
 	    "some avg10=1. avg60=0.00 avg300=0.00 total=0\n",
 	    "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
 	    "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n",
+	    "some avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+	    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+	    "full avg10=9.00 avg60=0.00 avg300=0.00 total=9\n",
+	    "some avg10=0.1234567 avg60=0.00 avg300=0.00 total=0\n",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct vswap_psi psi;
@@ -168,6 +184,13 @@ static void test_psi_values(void **state)
 	assert_true(psi.has_full);
 	assert_float_equal(psi.full.avg10, 0.01, 1e-9);
 	assert_true(psi.full.total_us == 5);
+
+	static const char six[] = "some avg10=0.123456 avg60=0.5 avg300=7 total=0\n";
+	assert_int_equal(vswap_psi_parse(six, strlen(six), &psi, NULL), 0);
+	assert_float_equal(psi.some.avg10, 0.123456, 1e-12);
+	assert_float_equal(psi.some.avg60, 0.5, 1e-12);
+	assert_float_equal(psi.some.avg300, 7, 0);
+	assert_false(psi.has_full);
 }
 
 static void test_swaps(void **state)
@@ -195,6 +218,33 @@ static void test_swaps(void **state)
 	assert_int_equal(err.line, 2);
 	static const char nohdr[] = "/dev/vda partition 1 2 3\n";
 	assert_int_equal(vswap_swaps_parse(nohdr, strlen(nohdr), &sw, NULL), -EBADMSG);
+
+	/* Sizes whose bytes overflow 64 bits, priorities the kernel never prints. */
+	static const struct {
+		const char *row;
+		unsigned column;
+	} bad_rows[] = {
+	    {"/a file 18014398509481984 0 1\n", 9},
+	    {"/a file 1 18014398509481984 1\n", 11},
+	    {"/a file 1 0 32769\n", 13},
+	    {"/a file 1 0 -32769\n", 13},
+	    {"/a file 1 0 -\n", 13},
+	};
+	for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
+		char row[128];
+		snprintf(row, sizeof(row), "Filename Type Size Used Priority\n%s", bad_rows[i].row);
+		print_message("row %s", bad_rows[i].row);
+		assert_int_equal(vswap_swaps_parse(row, strlen(row), &sw, &err), -EBADMSG);
+		assert_int_equal(err.line, 2);
+		assert_int_equal(err.column, bad_rows[i].column);
+	}
+	static const char edges[] = "Filename Type Size Used Priority\n"
+				    "/a file 18014398509481983 0 32768\n/b file 0 0 -32768\n";
+	assert_int_equal(vswap_swaps_parse(edges, strlen(edges), &sw, NULL), 0);
+	assert_true(sw->devices[0].size_bytes == 18014398509481983ull * 1024);
+	assert_int_equal(sw->devices[0].priority, 32768);
+	assert_int_equal(sw->devices[1].priority, -32768);
+	vswap_swaps_free(sw);
 }
 
 static void test_mountinfo(void **state)
@@ -231,6 +281,17 @@ static void test_bool_and_word(void **state)
 	free(w);
 	assert_int_equal(vswap_parse_word("l zo\n", 5, &w, NULL), -EBADMSG);
 	assert_int_equal(vswap_parse_word("\n", 1, &w, NULL), -EBADMSG);
+
+	/* One word is at most 255 bytes. */
+	char long_word[258];
+	memset(long_word, 'z', sizeof(long_word));
+	long_word[255] = '\n';
+	assert_int_equal(vswap_parse_word(long_word, 256, &w, NULL), 0);
+	assert_int_equal(strlen(w), 255);
+	free(w);
+	long_word[255] = 'z'; /* 256 bytes of word */
+	long_word[256] = '\n';
+	assert_int_equal(vswap_parse_word(long_word, 257, &w, NULL), -EBADMSG);
 }
 
 int main(void)

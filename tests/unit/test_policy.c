@@ -111,7 +111,9 @@ static const struct {
     {"{\"schema_version\": 1, \"vswap\": {\"max\": \"1Q\"}}", "\"1Q\"", "vswap/max", "not a size"},
     {"{\"schema_version\": 1, \"vswap\": {\"max\": -5}}", "-5", "vswap/max", "negative"},
     {"{\"schema_version\": 1, \"vswap\": {\"max\": \"101%\"}}", "\"101%\"", "vswap/max",
-     "out of range"},
+     "at most 100%"},
+    /* the schema version is checked first, wherever it is: the real problem is the version */
+    {"{\"new_field\": 1, \"schema_version\": 2}", "2}", "schema_version", "version 2"},
     /* 8E as text would be written back as an integer json-c saturates (found by fuzz_policy) */
     {"{\"schema_version\": 1, \"vswap\": {\"max\": \"8E\"}}", "\"8E\"", "vswap/max",
      "out of range"},
@@ -143,7 +145,19 @@ static const struct {
     {"{\"schema_version\": 1, \"match\": {\"cgroup\": \"a/b\"}}", "\"a/b\"", "match/cgroup",
      "starts with"},
     {"{\"schema_version\": 1, \"match\": {\"unit\": \"../x.service\"}}", "\"../", "match/unit",
-     "no '/'"},
+     "not the name of a unit"},
+    /* a unit name without its type never matches: said, with the likely fix */
+    {"{\"schema_version\": 1, \"match\": {\"unit\": \"postgresql\"}}", "\"postgresql\"",
+     "match/unit", "did you mean \"postgresql.service\""},
+    {"{\"schema_version\": 1, \"match\": {\"slice\": \"batch\"}}", "\"batch\"", "match/slice",
+     "did you mean \"batch.slice\""},
+    {"{\"schema_version\": 1, \"match\": {\"slice\": \"batch.service\"}}", "\"batch.service\"",
+     "match/slice", "ends in \".slice\""},
+    {"{\"schema_version\": 1, \"match\": {\"unit\": \"backup.timer\"}}", "\"backup.timer\"",
+     "match/unit", "with a cgroup"},
+    /* a key given twice would lose its first value */
+    {"{\"schema_version\": 1, \"interval_s\": 1, \"interval_s\": 2}", "\"interval_s\": 2",
+     "interval_s", "given twice"},
     {"{\"schema_version\": 1, \"match\": {\"unit\": \"\"}}", "\"\"}", "match/unit", "non-empty"},
     {"{\"schema_version\": 1, \"pressure\": {\"type\": \"partial\"}}", "\"partial\"",
      "pressure/type", "some"},
@@ -153,6 +167,18 @@ static const struct {
      "900000", "pressure/threshold_us", "longer than the window"},
     {"{\"schema_version\": 1, \"interval_s\": 1e400}", "1e400", "interval_s", ""},
     {"{\"schema_version\": 1, \"interval_s\": 0.1}", "0.1", "interval_s", "out of range"},
+    /* json-c decodes \u0000 into the string: C would read the text before it (issue 11) */
+    {"{\"schema_version\": 1, \"match\": {\"cgroup\": \"/a\\u0000b\"}}", "\"/a", "match/cgroup",
+     "NUL"},
+    {"{\"schema_version\": 1, \"description\": \"a\\u0000\"}", "\"a", "description", "NUL"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": \"1\\u0000G\"}}", "\"1", "vswap/max", "NUL"},
+    {"{\"schema_version\": 1, \"vswap\": {\"max\": \".5G\"}}", "\".5G", "vswap/max", "not a size"},
+    {"{\"schema_version\": 1, \"pressure\": {\"threshold_us\": 1000.5}}", "1000.5",
+     "pressure/threshold_us", "integer"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"zswap_above\": \"5%\"}]}}", "\"5%",
+     "writeback/when/0/zswap_above", "percentage"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{}, {}, {}, {}, {}, {}, {}, {}, {}]}}",
+     "[{}", "writeback/when", "at most 8"},
 };
 
 static void test_rejections(void **state)
@@ -176,6 +202,139 @@ static void test_rejections(void **state)
 		assert_string_equal(err.field, bad_cases[i].field);
 		assert_non_null(strstr(err.what, bad_cases[i].what));
 	}
+}
+
+/*
+ * Every range of vswap-policy(5), at both ends: the bound itself is accepted, the next value
+ * out is refused naming the field. TEMPLATE has one %s for the value.
+ */
+static const struct {
+	const char *template;
+	const char *field;
+	const char *min, *max;	   /* accepted */
+	const char *below, *above; /* refused */
+} range_cases[] = {
+    {"{\"schema_version\": 1, \"interval_s\": %s}", "interval_s", "0.5", "300", "0.49", "300.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": %s, \"max_per_minute\": \"1T\"}}",
+     "writeback/amount", "4096", "1073741824", "4095", "1073741825"},
+    {"{\"schema_version\": 1, \"writeback\": {\"amount\": 4096, \"max_per_minute\": %s}}",
+     "writeback/max_per_minute", "4096", "1099511627776", "4095", "1099511627777"},
+    {"{\"schema_version\": 1, \"writeback\": {\"cooldown_s\": %s}}", "writeback/cooldown_s", "0",
+     "3600", "-0.01", "3600.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"io_backoff_some_above\": %s}}",
+     "writeback/io_backoff_some_above", "0", "100", "-0.01", "100.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"vswap_above_percent\": %s}]}}",
+     "writeback/when/0/vswap_above_percent", "0", "100", "-0.01", "100.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"ratio_below\": %s}]}}",
+     "writeback/when/0/ratio_below", "1", "100", "0.99", "100.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"pressure_some_above\": %s}]}}",
+     "writeback/when/0/pressure_some_above", "0", "100", "-0.01", "100.01"},
+    {"{\"schema_version\": 1, \"writeback\": {\"when\": [{\"zswpin_per_s_below\": %s}]}}",
+     "writeback/when/0/zswpin_per_s_below", "0", "1000000000", "-0.01", "1000000000.1"},
+    {"{\"schema_version\": 1, \"offload\": {\"pressure_target\": %s}}", "offload/pressure_target",
+     "0.01", "100", "0.009", "100.01"},
+    {"{\"schema_version\": 1, \"offload\": {\"step_percent\": %s}}", "offload/step_percent", "0.01",
+     "10", "0.009", "10.01"},
+    {"{\"schema_version\": 1, \"offload\": {\"max_step\": %s}}", "offload/max_step", "4096",
+     "17179869184", "4095", "17179869185"},
+    {"{\"schema_version\": 1, \"offload\": {\"interval_s\": %s}}", "offload/interval_s", "1", "600",
+     "0.99", "600.01"},
+    {"{\"schema_version\": 1, \"pressure\": {\"threshold_us\": %s, \"window_us\": 10000000}}",
+     "pressure/threshold_us", "1000", "10000000", "999", "10000001"},
+    {"{\"schema_version\": 1, \"pressure\": {\"threshold_us\": 1000, \"window_us\": %s}}",
+     "pressure/window_us", "500000", "10000000", "499999", "10000001"},
+    {"{\"schema_version\": %s}", "schema_version", "1", "1", "0", "2"},
+};
+
+static int parse_with(const char *template, const char *value, struct vswap_policy_error *err)
+{
+	char text[256];
+	struct vswap_policy *p = NULL;
+
+	const char *at = strstr(template, "%s");
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - template), template, value, at + 2);
+	print_message("  %s\n", text);
+	int r = vswap_policy_parse(text, strlen(text), "t", "t.json", &p, err);
+	vswap_policy_free(p);
+	return r;
+}
+
+static void test_ranges(void **state)
+{
+	for (size_t i = 0; i < sizeof(range_cases) / sizeof(range_cases[0]); i++) {
+		const char *in[] = {range_cases[i].min, range_cases[i].max};
+		const char *out[] = {range_cases[i].below, range_cases[i].above};
+
+		print_message("%s\n", range_cases[i].field);
+		for (size_t k = 0; k < 2; k++) {
+			struct vswap_policy_error err = {};
+			assert_int_equal(parse_with(range_cases[i].template, in[k], &err), 0);
+			assert_int_equal(parse_with(range_cases[i].template, out[k], &err),
+					 -EBADMSG);
+			assert_string_equal(err.field, range_cases[i].field);
+		}
+	}
+}
+
+/* The edges between the fields: threshold up to the window, the minute's cap from one amount;
+ * up to 8 condition sets. */
+static void test_cross_field_edges(void **state)
+{
+	struct vswap_policy *p;
+
+	p = parse_ok("{\"schema_version\": 1, \"pressure\": {\"threshold_us\": 500000,"
+		     " \"window_us\": 500000}}");
+	vswap_policy_free(p);
+	p = parse_ok("{\"schema_version\": 1, \"writeback\": {\"amount\": \"32M\","
+		     " \"max_per_minute\": 33554432}}");
+	assert_true(p->writeback.max_bytes_per_minute == p->writeback.amount_bytes);
+	vswap_policy_free(p);
+	p = parse_ok("{\"schema_version\": 1, \"writeback\": {\"when\": [{\"ratio_below\": 2},"
+		     " {\"ratio_below\": 2}, {\"ratio_below\": 2}, {\"ratio_below\": 2},"
+		     " {\"ratio_below\": 2}, {\"ratio_below\": 2}, {\"ratio_below\": 2},"
+		     " {\"zswap_above\": 7}]}}");
+	assert_int_equal(p->writeback.n_conditions, 8);
+	assert_true(p->writeback.conditions[7].zswap_above.size.bytes == 7);
+	vswap_policy_free(p);
+}
+
+/* VSWAP_POLICY_NAME_RULE, case by case: the same rule for file names and attachments. */
+static void test_policy_names(void **state)
+{
+	static const struct {
+		const char *name;
+		bool valid;
+	} cases[] = {
+	    {"batch", true},
+	    {"a", true},
+	    {"db-2.slow_io@host", true},
+	    {"_x", true},
+	    {"0", true},
+	    {"1234567890123456789012345678901234567890123456789012345678901234", true}, /* 64 */
+	    {"12345678901234567890123456789012345678901234567890123456789012345", false},
+	    {"", false},
+	    {".hidden", false},
+	    {"-x", false},
+	    {"a/b", false},
+	    {"a b", false},
+	    {"a:b", false},
+	    {"é", false},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		print_message("name '%s'\n", cases[i].name);
+		assert_int_equal(vswap_policy_name_valid(cases[i].name), cases[i].valid);
+	}
+	/* A file whose name is no policy name is refused at 1:1, saying the rule. */
+	struct vswap_policy_error err = {};
+	struct vswap_policy *p = NULL;
+	assert_int_equal(
+	    vswap_policy_parse("{\"schema_version\": 1}", 21, "-x", "-x.json", &p, &err), -EBADMSG);
+	assert_null(p);
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.what, "not starting with"));
 }
 
 static void test_match_specificity(void **state)
@@ -249,6 +408,81 @@ static void test_round_trip(void **state)
 	}
 }
 
+/* -p KEY=VALUE: one field set through the field table, its JSON as a file would hold it. */
+static void test_json_set(void **state)
+{
+	static const struct {
+		const char *key, *value;
+		const char *json;  /* the policy afterwards (accepted), or NULL */
+		const char *field; /* rejected: the field named */
+		const char *what;  /* and a part of why */
+	} cases[] = {
+	    {"vswap.max", "512M", "{ \"vswap\": { \"max\": \"512M\" } }", NULL, NULL},
+	    {"vswap.max", "25%", "{ \"vswap\": { \"max\": \"25%\" } }", NULL, NULL},
+	    {"vswap.max", "4096", "{ \"vswap\": { \"max\": 4096 } }", NULL, NULL},
+	    {"zswap.writeback", "false", "{ \"zswap\": { \"writeback\": false } }", NULL, NULL},
+	    {"writeback.cooldown_s", "0.5", "{ \"writeback\": { \"cooldown_s\": 0.5 } }", NULL,
+	     NULL},
+	    {"writeback.when", "[{\"ratio_below\": 2}]",
+	     "{ \"writeback\": { \"when\": [ { \"ratio_below\": 2 } ] } }", NULL, NULL},
+	    {"pressure.type", "full", "{ \"pressure\": { \"type\": \"full\" } }", NULL, NULL},
+	    {"description", "123", "{ \"description\": \"123\" }", NULL, NULL},
+	    {"vswap.max", "lots", NULL, "vswap/max", "\"lots\" is not a size"},
+	    {"vswap.max", "", NULL, "vswap/max", "is not a size"},
+	    {"vswap.max", "-1", NULL, "vswap/max", "cannot be negative"},
+	    {"writeback.amount", "25%", NULL, "writeback/amount", "percentage is not allowed"},
+	    {"writeback.cooldown_s", "3601", NULL, "writeback/cooldown_s",
+	     "out of range [0, 3600]"},
+	    {"writeback.cooldown_s", "soon", NULL, "writeback/cooldown_s", "expected a number"},
+	    {"writeback.enabled", "yes", NULL, "writeback/enabled", "expected true or false"},
+	    {"pressure.type", "most", NULL, "pressure/type", "\"some\" or \"full\""},
+	    {"writeback.when", "[{}]", NULL, "writeback/when", "would always hold"},
+	    {"vswap", "1G", NULL, "vswap", "a group of settings"},
+	    {"vswap.maxx", "1G", NULL, "vswap/maxx", "did you mean \"vswap.max\"?"},
+	    {"schema_version", "1", NULL, "schema_version", "no setting"},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct json_object *o = json_object_new_object();
+		struct vswap_policy_error err = {};
+		int r = vswap_policy_json_set(o, cases[i].key, cases[i].value, &err);
+		if (cases[i].json) {
+			if (r < 0)
+				print_error("%s=%s: %s: %s\n", cases[i].key, cases[i].value,
+					    err.field, err.what);
+			assert_int_equal(r, 0);
+			assert_string_equal(json_object_to_json_string(o), cases[i].json);
+		} else {
+			assert_int_equal(r, -EINVAL);
+			assert_string_equal(err.field, cases[i].field);
+			if (!strstr(err.what, cases[i].what))
+				print_error("%s=%s: \"%s\" lacks \"%s\"\n", cases[i].key,
+					    cases[i].value, err.what, cases[i].what);
+			assert_non_null(strstr(err.what, cases[i].what));
+			assert_string_equal(json_object_to_json_string(o), "{ }");
+		}
+		json_object_put(o);
+	}
+}
+
+/* A set field replaces the one there; the whole policy still parses with it. */
+static void test_json_set_replaces(void **state)
+{
+	struct vswap_policy *p = parse_ok("{\"schema_version\": 1, \"vswap\": {\"max\": \"1G\"}}");
+	struct json_object *o = vswap_policy_to_json(p);
+	struct vswap_policy_error err;
+	(void)state;
+	assert_int_equal(vswap_policy_json_set(o, "vswap.max", "8M", &err), 0);
+	assert_int_equal(vswap_policy_json_set(o, "interval_s", "2", &err), 0);
+	struct vswap_policy *q = parse_ok(json_object_to_json_string(o));
+	assert_true(q->vswap_max.set);
+	assert_true(q->vswap_max.size.bytes == 8u << 20);
+	assert_float_equal(q->interval_s, 2, 0);
+	json_object_put(o);
+	vswap_policy_free(p);
+	vswap_policy_free(q);
+}
+
 static void test_json_locate(void **state)
 {
 	static const char text[] = "{\"a\": {\"b\": [1, {\"c\": \"x\\\"y\"}]}, \"a\": {\"b\": 2}}";
@@ -275,9 +509,12 @@ static void test_json_locate(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_defaults),	cmocka_unit_test(test_full_policy),
-	    cmocka_unit_test(test_rejections),	cmocka_unit_test(test_match_specificity),
-	    cmocka_unit_test(test_json_locate), cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_defaults),	      cmocka_unit_test(test_full_policy),
+	    cmocka_unit_test(test_rejections),	      cmocka_unit_test(test_ranges),
+	    cmocka_unit_test(test_cross_field_edges), cmocka_unit_test(test_policy_names),
+	    cmocka_unit_test(test_match_specificity), cmocka_unit_test(test_json_locate),
+	    cmocka_unit_test(test_round_trip),	      cmocka_unit_test(test_json_set),
+	    cmocka_unit_test(test_json_set_replaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

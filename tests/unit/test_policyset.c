@@ -58,6 +58,31 @@ static void test_layering(void **state)
 	vswap_policy_set_free(set);
 }
 
+/* systemd's order for every layer: /etc outranks /run, which outranks /usr/lib. */
+static void test_etc_over_run(void **state)
+{
+	struct tmptree_fixture *f = *state;
+	struct vswap_policy_load_errors errs;
+	struct vswap_policy_set *set = NULL;
+
+	tmptree_write(
+	    f->root, "run/vswapd/policies.d/batch.json",
+	    V1 ", \"match\": {\"cgroup\": \"/batch.slice/*\"}, \"vswap\": {\"max\": \"2G\"}}");
+	tmptree_write(f->root, "run/vswapd/policies.d/runtime.json",
+		      V1 ", \"match\": {\"cgroup\": \"/r\"}}");
+	tmptree_write(f->root, "run/vswapd/attach.d/x.conf",
+		      "[X-VSwap]\nCgroup=/x\nPolicy=runtime\n");
+	tmptree_write(f->root, "etc/vswapd/attach.d/x.conf",
+		      "[X-VSwap]\nCgroup=/x\nPolicy=batch\n");
+	assert_int_equal(vswap_policy_set_load(f->ctx, &set, &errs), 0);
+	assert_string_equal(vswap_policy_set_find(set, "batch")->source,
+			    "/etc/vswapd/policies.d/batch.json");
+	assert_string_equal(vswap_policy_set_find(set, "runtime")->source,
+			    "/run/vswapd/policies.d/runtime.json");
+	assert_string_equal(vswap_policy_set_match(set, "/x", NULL, NULL, NULL)->name, "batch");
+	vswap_policy_set_free(set);
+}
+
 static void test_all_or_nothing(void **state)
 {
 	struct tmptree_fixture *f = *state;
@@ -121,6 +146,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_layering, setup, tmptree_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_etc_over_run, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_all_or_nothing, setup, tmptree_fixture_teardown),
 	    cmocka_unit_test(test_empty),
 	    cmocka_unit_test_setup_teardown(test_unit_resolution, setup, tmptree_fixture_teardown),

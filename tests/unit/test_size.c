@@ -48,6 +48,25 @@ static const struct {
     {" 1G", -EINVAL, 0, 0, 0},
     {"1G ", -EINVAL, 0, 0, 0},
     {"MAX", -EINVAL, 0, 0, 0},
+    /* issue 11: no integer part */
+    {".5G", -EINVAL, 0, 0, 0},
+    {".5", -EINVAL, 0, 0, 0},
+    {".5%", -EINVAL, 0, 0, 0},
+    {".", -EINVAL, 0, 0, 0},
+    /* at most three decimals for bytes, two for a percentage */
+    {"1.999G", 0, VSWAP_SIZE_BYTES, (1ull << 30) + 999ull * (1ull << 30) / 1000, 0},
+    {"1.0001G", -EINVAL, 0, 0, 0},
+    {"99.99%", 0, VSWAP_SIZE_PERCENT, 0, 9999},
+    {"0.01%", 0, VSWAP_SIZE_PERCENT, 0, 1},
+    {"1.5%", 0, VSWAP_SIZE_PERCENT, 0, 150},
+    {"100.00%", 0, VSWAP_SIZE_PERCENT, 0, 10000},
+    /* 100 times this wraps to 84 in 64 bits */
+    {"184467440737095517%", -ERANGE, 0, 0, 0},
+    {"1%%", -EINVAL, 0, 0, 0},
+    {"15.999E", 0, VSWAP_SIZE_BYTES,
+     (15ull << 60) + (uint64_t)(((unsigned __int128)999 << 60) / 1000), 0},
+    {"16E", -ERANGE, 0, 0, 0},
+    {"1.5B", -EINVAL, 0, 0, 0},
 };
 
 static void test_parse_table(void **state)
