@@ -93,8 +93,12 @@ if [ "$MODE" = patched ]; then
 	check "vswapd wrote back app-a's zswap ($wb pages on request)" [ "${wb:-0}" -gt 0 ]
 	check "zswpwb counts the writebacks" [ "$(stat_key $A/memory.stat zswpwb)" -gt 0 ]
 	echo "memory.vswap.events: $(tr '\n' ' ' <$A/memory.vswap.events)"
-	check "the decision log names the writeback and why" \
-		grep -q '"reason": "policy app-a: vswap at' /out/explain-a.json
+	check "the log names each writeback and why" \
+		grep -q 'did writeback [0-9]* bytes: policy app-a: vswap at .* ACTION=writeback' /out/vswapd.log
+	# explain keeps the newest decisions only: by now they may all be writebacks held back
+	# by the io pressure the writebacks themselves caused (seen in CI); either way it says why
+	check "explain says why it writes back or holds" \
+		grep -q -E '"reason": "policy app-a: vswap at|"writeback held: io pressure' /out/explain-a.json
 	check "explain names memhog among the tasks waiting on swap-in" \
 		grep -q '"comm": "memhog"' /out/explain-a.json
 	check "app-b's memory.vswap.max untouched" [ "$(cat $B/memory.vswap.max)" = max ]

@@ -14,7 +14,8 @@
  * pages: a swap path that loses or mixes up data makes memhog exit 1.
  *
  * Prints one line per phase on stdout; "memhog: ready" (flushed) once the region is filled,
- * before holding. Exit: 0 ok, 1 verification failure, 2 usage or system error.
+ * before holding; "memhog: freed" with the time munmap took to free the region (its pages
+ * swapped out as the run left them). Exit: 0 ok, 1 verification failure, 2 usage or system error.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -274,7 +275,7 @@ int main(int argc, char **argv)
 	}
 	if (!o.quiet)
 		printf("memhog: filled %lu MiB, %zu pages: %zu zero, %zu compressible, %zu random "
-		       "in %.2f s\n",
+		       "in %.4f s\n",
 		       o.mib, pages, counts[PAGE_ZERO], counts[PAGE_COMPRESSIBLE],
 		       counts[PAGE_RANDOM], now_seconds() - t0);
 	pageout(&o, region, bytes);
@@ -286,7 +287,7 @@ int main(int argc, char **argv)
 		pass_bad = verify_pass(&o, region, pages, page_bytes, expect);
 		bad += pass_bad;
 		if (!o.quiet || pass_bad)
-			printf("memhog: pass %u/%u verified %zu pages, %zu wrong, in %.2f s\n",
+			printf("memhog: pass %u/%u verified %zu pages, %zu wrong, in %.4f s\n",
 			       pass, o.passes, pages, pass_bad, now_seconds() - t0);
 		pageout(&o, region, bytes);
 	}
@@ -295,6 +296,11 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (o.hold_seconds)
 		hold(&o);
+	/* The time to free swapped-out memory: munmap drops every swap entry of the region. */
+	t0 = now_seconds();
+	munmap(region, bytes);
+	if (!o.quiet)
+		printf("memhog: freed %lu MiB in %.4f s\n", o.mib, now_seconds() - t0);
 	if (bad) {
 		fprintf(stderr, "memhog: %zu page reads returned wrong content\n", bad);
 		return 1;
