@@ -1,0 +1,252 @@
+# shellcheck shell=bash
+# Guest side of bench/frontier (bash, run by tests/systemd/run in Debian 12 with systemd as
+# PID 1 on the patched kernel): one real program, driven by its own client, under each memory
+# controller configuration in turn, the order rotating per round. Per run one line
+# "FRONTIER workload=W config=C round=R ..." in $OUT/frontier.txt, and the run's samples of
+# memory.current (1 s apart) in $OUT/mem-W-C-R.txt.
+#
+#   $TESTDIR/files/frontier-params   WORKLOAD= ROUNDS= SECONDS_PER= CONFIGS="..."
+#   $TESTDIR/files/default.json      policies/examples/default.json (the shipped default)
+#   $TESTDIR/files/redis-load.resp.gz  the keyspace (redis): RESP SET commands, key:%012d
+#
+# Workloads (each in its own service, bench.slice/bench-app.service):
+#   redis   redis-server holding a keyspace of KEYS keys (~600 B values, compressible about
+#           2:1 like JSON records), on a unix socket; redis-benchmark GETs keys below HOT_KEYS only (its -r),
+#           so the first HOT_KEYS/KEYS of the keyspace is hot and the rest is cold. Loaded
+#           once per boot and saved as an RDB; each run starts a fresh server from it.
+#           Throughput and p99 latency: redis-benchmark's own (--csv).
+#   sqlite  sqlite3 over a database file of ROWS rows (~400 B each), read into the page
+#           cache by the service itself; batches of 100 primary-key lookups among the first
+#           HOT_ROWS rows, timed by sqlite3's own .timer. Memory here is page cache, not
+#           anonymous memory: zswap and memory.vswap play no part, only reclaim does.
+#
+# Configurations: none; static (memory.high at half the loaded size); senpai* (oomd 0.5.0's
+# Senpai plugin, the published defaults and two faster settings); vswapd* (the shipped
+# default.json, and default.json with offload at its defaults and a faster setting), vswapd
+# started by its shipped unit.
+set -u
+# shellcheck source=/dev/null
+. "$TESTDIR/files/frontier-params"
+log() { echo "FRONTIER-LOG: $*" | tee -a "$OUT/frontier.log"; }
+fatal() {
+	log "FATAL: $*"
+	exit 1
+}
+cg=/sys/fs/cgroup/bench.slice/bench-app.service
+work=/var/lib/bench
+mkdir -p "$work" /etc/vswapd/policies.d /run/oomd
+
+log "kernel $(uname -r), $WORKLOAD, $ROUNDS rounds of $SECONDS_PER s, configs: $CONFIGS"
+dpkg -i "$TESTDIR/vswap-tools.deb" >"$OUT/dpkg.log" 2>&1 || fatal "dpkg -i vswap-tools"
+systemctl stop vswapd.service redis-server.service oomd.service 2>/dev/null
+systemctl disable --now redis-server.service oomd.service >/dev/null 2>&1
+
+# ---- controllers --------------------------------------------------------------------------
+senpai_conf() { # NAME: oomd's config for the Senpai setting NAME
+	local args
+	case $1 in
+	senpai) args='{}' ;; # the published defaults: interval 6, max_probe 0.01, limit_min 100M
+	senpai-x3) args='{ "max_probe": "0.03", "limit_min_bytes": "33554432" }' ;;
+	senpai-x10) args='{ "interval": "2", "max_probe": "0.05", "pressure_ms": "50", "limit_min_bytes": "33554432" }' ;;
+	esac
+	jq -n --argjson a "$args" '{ rulesets: [ { name: "senpai", "silence-logs": "engine",
+		detectors: [ [ "always", { name: "continue", args: {} } ] ],
+		actions: [ { name: "senpai", args: ({ cgroup: "bench.slice/bench-app.service" } + $a) } ] } ] }'
+}
+vswapd_policy() { # NAME: the shipped default.json for the workload, plus the setting's offload
+	local off
+	case $1 in
+	vswapd) off='{}' ;;
+	vswapd-offload) off='{ "offload": { "enabled": true } }' ;;
+	vswapd-offload-x3) off='{ "offload": { "enabled": true, "step_percent": 3, "interval_s": 3, "pressure_target": 0.5 } }' ;;
+	esac
+	jq --argjson o "$off" 'del(.description) + { match: { cgroup: "/bench.slice/bench-app.service" } } + $o' \
+		"$TESTDIR/files/default.json"
+}
+controller_pid=""
+start_controller() { # CONFIG LOADED_BYTES LOG
+	case $1 in
+	none) ;;
+	static) echo $(($2 / 2)) >"$cg/memory.high" & ;;
+	senpai*)
+		senpai_conf "$1" >/etc/oomd-bench.json
+		oomd --interval 1 --config /etc/oomd-bench.json --cgroup-fs /sys/fs/cgroup \
+			--runtime-dir /run/oomd >"$3" 2>&1 &
+		controller_pid=$!
+		;;
+	vswapd*)
+		vswapd_policy "$1" >/etc/vswapd/policies.d/bench.json
+		vswapctl validate /etc/vswapd/policies.d/bench.json >>"$3" 2>&1 || fatal "policy of $1 invalid"
+		systemctl start vswapd.service || fatal "vswapd.service did not start"
+		;;
+	*) fatal "unknown configuration $1" ;;
+	esac
+}
+stop_controller() { # CONFIG LOG
+	case $1 in
+	senpai*) kill "$controller_pid" 2>/dev/null && wait "$controller_pid" ;;
+	vswapd*)
+		vswapctl --json explain /bench.slice/bench-app.service >>"$2" 2>&1
+		systemctl stop vswapd.service
+		journalctl -b -u vswapd.service -o cat --no-pager >>"$2" 2>&1
+		rm -f /etc/vswapd/policies.d/bench.json
+		;;
+	esac
+	controller_pid=""
+}
+
+# ---- workloads ----------------------------------------------------------------------------
+KEYS=${KEYS:-200000} HOT_KEYS=${HOT_KEYS:-25000} ROWS=${ROWS:-400000} HOT_ROWS=${HOT_ROWS:-50000}
+# The guest kernel has no IP networking (its config is minimal): redis on a unix socket.
+sock=/run/redis-bench.sock
+redis-cli() { command redis-cli -s "$sock" "$@"; }
+redis-benchmark() { command redis-benchmark -s "$sock" "$@"; }
+redis_start() {
+	systemd-run --quiet --unit=bench-app --slice=bench.slice -p MemoryAccounting=yes \
+		-p WorkingDirectory="$work" -- /usr/bin/redis-server --port 0 --unixsocket "$sock" \
+		--save '' --appendonly no --dir "$work" --dbfilename dump.rdb || return 1
+	local i
+	for i in $(seq 600); do
+		[ "$(redis-cli info persistence 2>/dev/null | tr -d '\r' | sed -n 's/^loading://p')" = 0 ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+redis_prepare() { # once per boot: the keyspace, saved as the RDB every run starts from
+	rm -f "$work/dump.rdb"
+	redis_start || fatal "redis-server did not start"
+	zcat "$TESTDIR/files/redis-load.resp.gz" | redis-cli --pipe >"$OUT/redis-load.txt" 2>&1 ||
+		fatal "loading the keyspace failed: $(tail -n 3 "$OUT/redis-load.txt")"
+	local n
+	n=$(redis-cli dbsize)
+	[ "$n" = "$KEYS" ] || fatal "the keyspace has $n keys, not $KEYS"
+	redis-cli save >/dev/null || fatal "redis SAVE failed"
+	systemctl stop bench-app.service
+	# requests per run: what the unloaded server does in SECONDS_PER, from a short probe
+	redis_start || fatal "redis-server did not start"
+	drop_caches
+	local rps
+	rps=$(redis-benchmark -t get -r "$HOT_KEYS" -n 20000 -c 16 --csv 2>/dev/null | csv_field rps)
+	systemctl stop bench-app.service
+	REQUESTS=$(awk -v r="$rps" -v s="$SECONDS_PER" 'BEGIN { printf "%d", r * s }')
+	log "redis: $KEYS keys, $HOT_KEYS hot; probe $rps GET/s; $REQUESTS requests per run"
+	[ "$REQUESTS" -gt 0 ] || fatal "redis-benchmark probe gave no rate"
+}
+redis_launch() { redis_start; }
+# redis_client RESULT: the benchmark; RESULT gets "rate=... p99_ms=..."
+redis_client() {
+	redis-benchmark -t get -r "$HOT_KEYS" -n "$REQUESTS" -c 16 --csv >"$1.csv" 2>"$1.err"
+	echo "rate=$(csv_field rps <"$1.csv") p99_ms=$(csv_field p99_latency_ms <"$1.csv")" >"$1"
+}
+# csv_field NAME: the column NAME of redis-benchmark's CSV (header line, then one result line)
+csv_field() {
+	awk -F, -v k="\"$1\"" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == k) c = i; next }
+		c { gsub(/"/, "", $c); print $c; exit }'
+}
+
+sqlite_prepare() {
+	rm -f "$work/bench.db"
+	sqlite3 "$work/bench.db" "PRAGMA page_size = 4096; PRAGMA journal_mode = off;
+		CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT);
+		WITH RECURSIVE c(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM c WHERE i < $ROWS - 1)
+		INSERT INTO t SELECT i, printf('{\"id\": %d, \"user\": \"user%d\", \"blob\": \"%s\", \"note\": \"%s\"}',
+			i, abs(random()) % 100000, hex(randomblob(80)),
+			substr('lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut labore et dolore magna aliqua ', 1 + i % 40, 160))
+		FROM c;" || fatal "building the database failed"
+	sync
+	# the query script: batches of 100 lookups among the hot rows (a fixed seed: the same
+	# queries in every run)
+	awk -v n=20000 -v hot="$HOT_ROWS" 'BEGIN { srand(42); print ".timer on"
+		for (q = 0; q < n; q++) { s = "SELECT sum(length(v)) FROM t WHERE id IN ("
+			for (k = 0; k < 100; k++) s = s (k ? "," : "") int(rand() * hot)
+			print s ");" } }' >"$work/queries-all.sql"
+	log "sqlite: $ROWS rows ($(du -m "$work/bench.db" | cut -f1) MiB), $HOT_ROWS hot"
+	# queries per run: what the cached database answers in SECONDS_PER, from a short probe
+	head -n 501 "$work/queries-all.sql" >"$work/probe.sql"
+	cat "$work/bench.db" >/dev/null
+	local t
+	t=$(sqlite3 "$work/bench.db" <"$work/probe.sql" | awk '/^Run Time:/ { t += $4 } END { print t }')
+	QUERIES=$(awk -v t="$t" -v s="$SECONDS_PER" 'BEGIN { n = int(500 * s / t); print (n > 20000 ? 20000 : n) }')
+	head -n $((QUERIES + 1)) "$work/queries-all.sql" >"$work/queries.sql"
+	log "sqlite: probe 500 batches in $t s; $QUERIES batches per run"
+}
+# The service reads the whole file (its page cache is charged to the service's cgroup), says
+# so, then waits for the go to run the queries.
+sqlite_launch() {
+	rm -f "$work/ready" "$work/go" "$work/sqlite.out" "$work/memory.stat.end"
+	systemd-run --quiet --unit=bench-app --slice=bench.slice -p MemoryAccounting=yes \
+		-p WorkingDirectory="$work" -- /bin/sh -c "cat bench.db >/dev/null && touch ready &&
+			while [ ! -e go ]; do sleep 0.2; done && sqlite3 bench.db <queries.sql >sqlite.out &&
+			cat $cg/memory.stat >memory.stat.end" ||
+		return 1
+	local i
+	for i in $(seq 600); do
+		[ -e "$work/ready" ] && return 0
+		sleep 0.5
+	done
+	return 1
+}
+sqlite_client() { # RESULT
+	touch "$work/go"
+	while systemctl is-active --quiet bench-app.service; do sleep 0.5; done
+	awk '/^Run Time:/ { t[n++] = $4; s += $4 }
+		END { if (!n || s <= 0) { print "rate=0 p99_ms=0"; exit }
+		      # nearest-rank p99 of the batch times
+		      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x }
+		      k = int(0.99 * n + 0.999999); printf "rate=%.3f p99_ms=%.3f\n", n / s, 1000 * t[k - 1] }' \
+		"$work/sqlite.out" >"$1"
+}
+
+drop_caches() { sync && echo 3 >/proc/sys/vm/drop_caches; }
+# stat_of KEY: from the cgroup's memory.stat, or the copy a workload left as it ended
+stat_of() {
+	local f=$cg/memory.stat
+	[ -r "$f" ] || f=$work/memory.stat.end
+	awk -v k="$1" '$1 == k { print $2 }' "$f" 2>/dev/null
+}
+
+# ---- one run ------------------------------------------------------------------------------
+run_one() { # CONFIG ROUND
+	local c=$1 r=$2 mem=$OUT/mem-$WORKLOAD-$1-$2.txt clog=$OUT/controller-$WORKLOAD-$1-$2.log
+	local res=/tmp/client-result loaded t0 sampler some0 some1
+	drop_caches
+	"${WORKLOAD}_launch" || fatal "$WORKLOAD did not start ($c, round $r)"
+	# the start-up's own file reads (the RDB) are not the workload's memory
+	[ "$WORKLOAD" = redis ] && drop_caches
+	sleep 2
+	loaded=$(cat "$cg/memory.current")
+	some0=$(awk '$1 == "some" { sub("total=", "", $5); print $5 }' "$cg/memory.pressure")
+	start_controller "$c" "$loaded" "$clog"
+	# the controller's own start (a daemon's first scan, a unit's sandbox) is not the run
+	sleep 5
+	t0=$(date +%s.%N)
+	(while sleep 1; do
+		echo "$(awk -v t0="$t0" -v t="$(date +%s.%N)" 'BEGIN { printf "%.1f", t - t0 }')" \
+			"$(cat "$cg/memory.current" 2>/dev/null || echo gone)"
+	done) >"$mem" &
+	sampler=$!
+	"${WORKLOAD}_client" "$res"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
+	some1=$(awk '$1 == "some" { sub("total=", "", $5); print $5 }' "$cg/memory.pressure" 2>/dev/null || echo "$some0")
+	local secs avg zswpout zswpin majf
+	secs=$(awk -v t0="$t0" -v t="$(date +%s.%N)" 'BEGIN { printf "%.1f", t - t0 }')
+	avg=$(awk '$2 != "gone" { s += $2; n++ } END { if (n) printf "%.0f", s / n; else print 0 }' "$mem")
+	zswpout=$(stat_of zswpout) zswpin=$(stat_of zswpin) majf=$(stat_of pgmajfault)
+	stop_controller "$c" "$clog"
+	systemctl stop bench-app.service
+	systemctl reset-failed bench-app.service 2>/dev/null
+	echo "FRONTIER workload=$WORKLOAD config=$c round=$r $(cat "$res") mem_avg_bytes=$avg" \
+		"loaded_bytes=$loaded seconds=$secs stall_us=$((some1 - some0)) zswpout=$zswpout" \
+		"zswpin=$zswpin pgmajfault=$majf" | tee -a "$OUT/frontier.txt"
+}
+
+"${WORKLOAD}_prepare"
+read -r -a configs <<<"$CONFIGS"
+for ((r = 1; r <= ROUNDS; r++)); do
+	for c in "${configs[@]}"; do run_one "$c" "$r"; done
+	# rotate the order: drift in the guest hits every configuration alike
+	configs=("${configs[@]:1}" "${configs[0]}")
+done
+log "done"
+exit 0
