@@ -12,12 +12,15 @@
 # Workloads (each in its own service, bench.slice/bench-app.service):
 #   redis   redis-server holding a keyspace of KEYS keys (~600 B values, compressible about
 #           2:1 like JSON records), on a unix socket; redis-benchmark GETs keys below HOT_KEYS only (its -r),
-#           so the first HOT_KEYS/KEYS of the keyspace is hot and the rest is cold. Loaded
-#           once per boot and saved as an RDB; each run starts a fresh server from it.
-#           Throughput and p99 latency: redis-benchmark's own (--csv).
+#           so HOT_KEYS/KEYS of the keyspace is hot and the rest is cold. Loaded once per
+#           boot and saved as an RDB; each run starts a fresh server from it, which
+#           allocates keys in the RDB's (hash) order: hot keys are scattered over the heap,
+#           about half its pages hold one, as in a cache whose hot keys are not its newest.
+#           Throughput and p99 latency: redis-benchmark's own (--csv), in ~10 s chunks.
 #   sqlite  sqlite3 over a database file of ROWS rows (~400 B each), read into the page
 #           cache by the service itself; batches of 100 primary-key lookups among the first
-#           HOT_ROWS rows, timed by sqlite3's own .timer. Memory here is page cache, not
+#           HOT_ROWS rows; p99 from sqlite3's own .timer, throughput batches per second of
+#           the sqlite3 process (.timer leaves out parsing). Memory here is page cache, not
 #           anonymous memory: zswap and memory.vswap play no part, only reclaim does.
 #
 # Configurations: none; static (memory.high at half the loaded size); senpai* (oomd 0.5.0's
@@ -128,15 +131,31 @@ redis_prepare() { # once per boot: the keyspace, saved as the RDB every run star
 	local rps
 	rps=$(redis-benchmark -t get -r "$HOT_KEYS" -n 20000 -c 16 --csv 2>/dev/null | csv_field rps)
 	systemctl stop bench-app.service
-	REQUESTS=$(awk -v r="$rps" -v s="$SECONDS_PER" 'BEGIN { printf "%d", r * s }')
-	log "redis: $KEYS keys, $HOT_KEYS hot; probe $rps GET/s; $REQUESTS requests per run"
-	[ "$REQUESTS" -gt 0 ] || fatal "redis-benchmark probe gave no rate"
+	CHUNK=$(awk -v r="$rps" 'BEGIN { printf "%d", r * 10 }')
+	log "redis: $KEYS keys, $HOT_KEYS hot; probe $rps GET/s; chunks of $CHUNK requests"
+	[ "$CHUNK" -gt 0 ] || fatal "redis-benchmark probe gave no rate"
 }
 redis_launch() { redis_start; }
-# redis_client RESULT: the benchmark; RESULT gets "rate=... p99_ms=..."
+# redis_client RESULT: redis-benchmark in chunks of ~10 s (unloaded) for SECONDS_PER seconds:
+# a run lasts as long whatever the configuration does to the rate (a limit that thrashes
+# would otherwise stretch a fixed request count without bound). RESULT gets "rate=...
+# p99_ms=...": requests / seconds over all chunks, and the median of the chunks' p99.
 redis_client() {
-	redis-benchmark -t get -r "$HOT_KEYS" -n "$REQUESTS" -c 16 --csv >"$1.csv" 2>"$1.err"
-	echo "rate=$(csv_field rps <"$1.csv") p99_ms=$(csv_field p99_latency_ms <"$1.csv")" >"$1"
+	local end t0 t1
+	end=$(awk -v t="$(date +%s.%N)" -v s="$SECONDS_PER" 'BEGIN { printf "%.3f", t + s }')
+	: >"$1.chunks"
+	while awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t < e) }'; do
+		t0=$(date +%s.%N)
+		redis-benchmark -t get -r "$HOT_KEYS" -n "$CHUNK" -c 16 --csv >"$1.csv" 2>"$1.err"
+		t1=$(date +%s.%N)
+		echo "$CHUNK $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+			"$(csv_field p99_latency_ms <"$1.csv")" >>"$1.chunks"
+	done
+	awk '{ n += $1; s += $2; p[k++] = $3 }
+		END { for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (p[j] < p[i]) { x = p[i]; p[i] = p[j]; p[j] = x }
+		      printf "rate=%.3f p99_ms=%.3f chunks=%d\n", s > 0 ? n / s : 0,
+			     k ? (k % 2 ? p[int(k / 2)] : (p[k / 2 - 1] + p[k / 2]) / 2) : 0, k }' \
+		"$1.chunks" >"$1"
 }
 # csv_field NAME: the column NAME of redis-benchmark's CSV (header line, then one result line)
 csv_field() {
@@ -164,8 +183,10 @@ sqlite_prepare() {
 	# queries per run: what the cached database answers in SECONDS_PER, from a short probe
 	head -n 501 "$work/queries-all.sql" >"$work/probe.sql"
 	cat "$work/bench.db" >/dev/null
-	local t
-	t=$(sqlite3 "$work/bench.db" <"$work/probe.sql" | awk '/^Run Time:/ { t += $4 } END { print t }')
+	local t0 t
+	t0=$(date +%s.%N)
+	sqlite3 "$work/bench.db" <"$work/probe.sql" >/dev/null
+	t=$(awk -v t0="$t0" -v t1="$(date +%s.%N)" 'BEGIN { printf "%.3f", t1 - t0 }')
 	QUERIES=$(awk -v t="$t" -v s="$SECONDS_PER" 'BEGIN { n = int(500 * s / t); print (n > 20000 ? 20000 : n) }')
 	head -n $((QUERIES + 1)) "$work/queries-all.sql" >"$work/queries.sql"
 	log "sqlite: probe 500 batches in $t s; $QUERIES batches per run"
@@ -173,10 +194,12 @@ sqlite_prepare() {
 # The service reads the whole file (its page cache is charged to the service's cgroup), says
 # so, then waits for the go to run the queries.
 sqlite_launch() {
-	rm -f "$work/ready" "$work/go" "$work/sqlite.out" "$work/memory.stat.end"
+	rm -f "$work/ready" "$work/go" "$work/sqlite.out" "$work/sqlite.t0" "$work/sqlite.t1" \
+		"$work/memory.stat.end"
 	systemd-run --quiet --unit=bench-app --slice=bench.slice -p MemoryAccounting=yes \
 		-p WorkingDirectory="$work" -- /bin/sh -c "cat bench.db >/dev/null && touch ready &&
-			while [ ! -e go ]; do sleep 0.2; done && sqlite3 bench.db <queries.sql >sqlite.out &&
+			while [ ! -e go ]; do sleep 0.2; done && date +%s.%N >sqlite.t0 &&
+			sqlite3 bench.db <queries.sql >sqlite.out && date +%s.%N >sqlite.t1 &&
 			cat $cg/memory.stat >memory.stat.end" ||
 		return 1
 	local i
@@ -189,12 +212,16 @@ sqlite_launch() {
 sqlite_client() { # RESULT
 	touch "$work/go"
 	while systemctl is-active --quiet bench-app.service; do sleep 0.5; done
-	awk '/^Run Time:/ { t[n++] = $4; s += $4 }
-		END { if (!n || s <= 0) { print "rate=0 p99_ms=0"; exit }
-		      # nearest-rank p99 of the batch times
-		      for (i = 0; i < n; i++) for (j = i + 1; j < n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x }
-		      k = int(0.99 * n + 0.999999); printf "rate=%.3f p99_ms=%.3f\n", n / s, 1000 * t[k - 1] }' \
-		"$work/sqlite.out" >"$1"
+	# rate: batches per second of the sqlite3 process's life (statement times alone leave out
+	# parsing, half the work here); p99: nearest rank of sqlite3's own per-statement times
+	local n secs p99
+	awk '/^Run Time:/ { print $4 }' "$work/sqlite.out" | sort -g >/tmp/sqlite-times
+	n=$(wc -l </tmp/sqlite-times)
+	secs=$(awk -v t0="$(cat "$work/sqlite.t0" 2>/dev/null)" -v t1="$(cat "$work/sqlite.t1" 2>/dev/null)" \
+		'BEGIN { print (t0 && t1) ? t1 - t0 : 0 }')
+	p99=$(sed -n "$(((99 * n + 99) / 100))p" /tmp/sqlite-times)
+	awk -v n="$n" -v s="$secs" -v p="${p99:-0}" \
+		'BEGIN { if (n && s > 0) printf "rate=%.3f p99_ms=%.3f\n", n / s, 1000 * p; else print "rate=0 p99_ms=0" }' >"$1"
 }
 
 drop_caches() { sync && echo 3 >/proc/sys/vm/drop_caches; }
