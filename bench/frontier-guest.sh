@@ -153,8 +153,8 @@ redis_client() {
 	done
 	awk '{ n += $1; s += $2; p[k++] = $3 }
 		END { for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (p[j] < p[i]) { x = p[i]; p[i] = p[j]; p[j] = x }
-		      printf "rate=%.3f p99_ms=%.3f chunks=%d\n", s > 0 ? n / s : 0,
-			     k ? (k % 2 ? p[int(k / 2)] : (p[k / 2 - 1] + p[k / 2]) / 2) : 0, k }' \
+		      printf "rate=%.3f p99_ms=%.3f chunks=%d\n", (s > 0 ? n / s : 0),
+			     (k ? (k % 2 ? p[int(k / 2)] : (p[k / 2 - 1] + p[k / 2]) / 2) : 0), k }' \
 		"$1.chunks" >"$1"
 }
 # csv_field NAME: the column NAME of redis-benchmark's CSV (header line, then one result line)
