@@ -16,7 +16,8 @@
 #           boot and saved as an RDB; each run starts a fresh server from it, which
 #           allocates keys in the RDB's (hash) order: hot keys are scattered over the heap,
 #           about half its pages hold one, as in a cache whose hot keys are not its newest.
-#           Throughput and p99 latency: redis-benchmark's own (--csv), in ~10 s chunks.
+#           Throughput: GETs answered per second (redis's INFO, over exactly SECONDS_PER);
+#           p99: redis-benchmark's own (--csv), the median over its ~2 s chunks.
 #   sqlite  sqlite3 over a database file of ROWS rows (~400 B each), read into the page
 #           cache by the service itself; batches of 100 primary-key lookups among the first
 #           HOT_ROWS rows; p99 from sqlite3's own .timer, throughput batches per second of
@@ -131,31 +132,36 @@ redis_prepare() { # once per boot: the keyspace, saved as the RDB every run star
 	local rps
 	rps=$(redis-benchmark -t get -r "$HOT_KEYS" -n 20000 -c 16 --csv 2>/dev/null | csv_field rps)
 	systemctl stop bench-app.service
-	CHUNK=$(awk -v r="$rps" 'BEGIN { printf "%d", r * 10 }')
+	CHUNK=$(awk -v r="$rps" 'BEGIN { printf "%d", r * 2 }')
 	log "redis: $KEYS keys, $HOT_KEYS hot; probe $rps GET/s; chunks of $CHUNK requests"
 	[ "$CHUNK" -gt 0 ] || fatal "redis-benchmark probe gave no rate"
 }
 redis_launch() { redis_start; }
-# redis_client RESULT: redis-benchmark in chunks of ~10 s (unloaded) for SECONDS_PER seconds:
-# a run lasts as long whatever the configuration does to the rate (a limit that thrashes
-# would otherwise stretch a fixed request count without bound). RESULT gets "rate=...
-# p99_ms=...": requests / seconds over all chunks, and the median of the chunks' p99.
+# get_calls: GETs the server has answered since its stats were reset
+get_calls() { redis-cli info commandstats | tr -d '\r' | sed -n 's/^cmdstat_get:calls=\([0-9]*\),.*/\1/p'; }
+# redis_client RESULT: redis-benchmark for exactly SECONDS_PER seconds, in chunks of ~2 s
+# (unloaded), the last one stopped at the deadline: a run lasts as long whatever the
+# configuration does to the rate (a limit that thrashes stretched a fixed request count
+# without bound). RESULT gets "rate=... p99_ms=... chunks=N": the GETs the server answered
+# in the window per second (its INFO commandstats, so the stopped chunk counts too), and the
+# median of the p99 redis-benchmark gives for each chunk that completed (0 if none did).
 redis_client() {
-	local end t0 t1
-	end=$(awk -v t="$(date +%s.%N)" -v s="$SECONDS_PER" 'BEGIN { printf "%.3f", t + s }')
+	local t0 now left
+	redis-cli config resetstat >/dev/null
+	t0=$(date +%s.%N)
 	: >"$1.chunks"
-	while awk -v e="$end" -v t="$(date +%s.%N)" 'BEGIN { exit !(t < e) }'; do
-		t0=$(date +%s.%N)
-		redis-benchmark -t get -r "$HOT_KEYS" -n "$CHUNK" -c 16 --csv >"$1.csv" 2>"$1.err"
-		t1=$(date +%s.%N)
-		echo "$CHUNK $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-			"$(csv_field p99_latency_ms <"$1.csv")" >>"$1.chunks"
+	while now=$(date +%s.%N) && left=$(awk -v a="$t0" -v b="$now" -v s="$SECONDS_PER" \
+		'BEGIN { l = s - (b - a); if (l > 0) printf "%.3f", l; else exit 1 }'); do
+		timeout "$left" /usr/bin/redis-benchmark -s "$sock" -t get -r "$HOT_KEYS" -n "$CHUNK" -c 16 --csv \
+			>"$1.csv" 2>"$1.err" || break
+		csv_field p99_latency_ms <"$1.csv" >>"$1.chunks"
 	done
-	awk '{ n += $1; s += $2; p[k++] = $3 }
-		END { for (i = 0; i < k; i++) for (j = i + 1; j < k; j++) if (p[j] < p[i]) { x = p[i]; p[i] = p[j]; p[j] = x }
-		      printf "rate=%.3f p99_ms=%.3f chunks=%d\n", (s > 0 ? n / s : 0),
-			     (k ? (k % 2 ? p[int(k / 2)] : (p[k / 2 - 1] + p[k / 2]) / 2) : 0), k }' \
-		"$1.chunks" >"$1"
+	local calls secs
+	calls=$(get_calls)
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+	sort -g "$1.chunks" | awk -v c="${calls:-0}" -v s="$secs" '{ p[k++] = $1 }
+		END { printf "rate=%.3f p99_ms=%.3f chunks=%d\n", (s > 0 ? c / s : 0),
+			     (k ? (k % 2 ? p[int(k / 2)] : (p[k / 2 - 1] + p[k / 2]) / 2) : 0), k }' >"$1"
 }
 # csv_field NAME: the column NAME of redis-benchmark's CSV (header line, then one result line)
 csv_field() {
