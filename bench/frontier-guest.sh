@@ -5,7 +5,7 @@
 # "FRONTIER workload=W config=C round=R ..." in $OUT/frontier.txt, and the run's samples of
 # memory.current (1 s apart) in $OUT/mem-W-C-R.txt.
 #
-#   $TESTDIR/files/frontier-params   WORKLOAD= ROUNDS= SECONDS_PER= CONFIGS="..."
+#   $TESTDIR/files/frontier-params   WORKLOAD= ROUNDS= FIRST_ROUND= SECONDS_PER= CONFIGS="..."
 #   $TESTDIR/files/default.json      policies/examples/default.json (the shipped default)
 #   $TESTDIR/files/redis-load.resp.gz  the keyspace (redis): RESP SET commands, key:%012d
 #
@@ -26,7 +26,7 @@
 #
 # Configurations: none; static (memory.high at half the loaded size); senpai* (oomd 0.5.0's
 # Senpai plugin, the published defaults and two faster settings); vswapd* (the shipped
-# default.json, and default.json with offload at its defaults and a faster setting), vswapd
+# default.json, and default.json with offload at its defaults and faster settings), vswapd
 # started by its shipped unit.
 set -u
 # shellcheck source=/dev/null
@@ -62,6 +62,7 @@ vswapd_policy() { # NAME: the shipped default.json for the workload, plus the se
 	case $1 in
 	vswapd) off='{}' ;;
 	vswapd-offload) off='{ "offload": { "enabled": true } }' ;;
+	vswapd-offload-x2) off='{ "offload": { "enabled": true, "step_percent": 2, "interval_s": 4, "pressure_target": 0.3 } }' ;;
 	vswapd-offload-x3) off='{ "offload": { "enabled": true, "step_percent": 3, "interval_s": 3, "pressure_target": 0.5 } }' ;;
 	esac
 	jq --argjson o "$off" 'del(.description) + { match: { cgroup: "/bench.slice/bench-app.service" } } + $o' \
@@ -276,7 +277,7 @@ run_one() { # CONFIG ROUND
 
 "${WORKLOAD}_prepare"
 read -r -a configs <<<"$CONFIGS"
-for ((r = 1; r <= ROUNDS; r++)); do
+for ((r = ${FIRST_ROUND:-1}; r < ${FIRST_ROUND:-1} + ROUNDS; r++)); do
 	for c in "${configs[@]}"; do run_one "$c" "$r"; done
 	# rotate the order: drift in the guest hits every configuration alike
 	configs=("${configs[@]:1}" "${configs[0]}")
