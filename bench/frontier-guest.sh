@@ -110,8 +110,7 @@ redis_start() {
 	systemd-run --quiet --unit=bench-app --slice=bench.slice -p MemoryAccounting=yes \
 		-p WorkingDirectory="$work" -- /usr/bin/redis-server --port 0 --unixsocket "$sock" \
 		--save '' --appendonly no --dir "$work" --dbfilename dump.rdb || return 1
-	local i
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		[ "$(redis-cli info persistence 2>/dev/null | tr -d '\r' | sed -n 's/^loading://p')" = 0 ] && return 0
 		sleep 0.5
 	done
@@ -209,8 +208,7 @@ sqlite_launch() {
 			sqlite3 bench.db <queries.sql >sqlite.out && date +%s.%N >sqlite.t1 &&
 			cat $cg/memory.stat >memory.stat.end" ||
 		return 1
-	local i
-	for i in $(seq 600); do
+	for _ in $(seq 600); do
 		[ -e "$work/ready" ] && return 0
 		sleep 0.5
 	done
