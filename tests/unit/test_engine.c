@@ -770,6 +770,48 @@ static void test_offload_ramp(void **state)
 	engine_state_done(&st);
 }
 
+/* Pages coming back from zswap at a quarter of the next step (per interval) or more hold the
+ * offload and start the ramp over; fewer do not; the first sample has no rates to judge. */
+static void test_offload_refaults(void **state)
+{
+	struct vswap_policy *p =
+	    policy("{\"schema_version\": 1, \"writeback\": {\"enabled\": false},"
+		   " \"offload\": {\"enabled\": true, \"step_percent\": 1,"
+		   " \"max_step\": \"64M\", \"interval_s\": 6}}");
+	struct signals s = base(); /* 900 MiB: 1 % is 9437184 bytes = 2304 pages */
+	struct engine_state st;
+	struct decision d;
+	static const struct {
+		bool rates;
+		double zswpin_per_s; /* pages; x 6 s against a quarter of the step */
+		uint64_t reclaim;
+	} seq[] = {
+	    {false, 1e6, 9437184},	/* no rates yet: no guard */
+	    {true, 0, 2 * 9437184},	/* calm: the ramp grows */
+	    {true, 191, 4 * 9437184},	/* 1146 pages back < 1152, a quarter of 4608 */
+	    {true, 385, 0},		/* 2310 pages back >= 2304, a quarter of 9216: hold */
+	    {true, 95, 9437184},	/* 570 < 576: the ramp started over */
+	    {true, 192, 0},		/* 1152 >= 1152, a quarter of 4608 (ramp 1): hold */
+	};
+
+	engine_state_init(&st);
+	for (size_t i = 0; i < sizeof(seq) / sizeof(seq[0]); i++) {
+		bool done[ENGINE_MAX_ACTIONS] = {true};
+		s.now_s = 6.0 * (double)i;
+		s.has_rates = seq[i].rates;
+		s.zswpin_per_s = seq[i].zswpin_per_s;
+		engine_decide(p, &patched, &s, &st, &d);
+		engine_update(&st, &d, done, s.now_s);
+		print_message("step %zu\n", i);
+		const struct action *a = find(&d, ACTION_RECLAIM);
+		assert_true(seq[i].reclaim ? a && a->value == seq[i].reclaim : !a);
+		if (!seq[i].reclaim)
+			assert_non_null(strstr(d.notes[0], "offload held: zswap loads back"));
+	}
+	vswap_policy_free(p);
+	engine_state_done(&st);
+}
+
 /*
  * The daemon's timeline: each sample comes after min(period, time until the offload is due).
  * Default interval_s 5 and offload interval_s 6 gave a step every 10 s; it must be every 6 s.
@@ -967,6 +1009,7 @@ int main(void)
 	    cmocka_unit_test(test_offload),
 	    cmocka_unit_test(test_offload_on_its_own_clock),
 	    cmocka_unit_test(test_offload_ramp),
+	    cmocka_unit_test(test_offload_refaults),
 	    cmocka_unit_test(test_sample_period),
 	    cmocka_unit_test(test_failed_action_not_recorded),
 	    cmocka_unit_test(test_degradations),
