@@ -260,7 +260,8 @@ static void decide_offload(const struct vswap_policy *p, const struct vswap_caps
 	double back = s->has_rates ? s->zswpin_per_s * PAGE_BYTES * p->offload.interval_s : 0;
 	if (step > 0 && back >= OFFLOAD_REFAULT_SHARE * (double)step) {
 		d->offload_ramp = 0;
-		add_note(d, "offload held: zswap loads back %.0f KiB per interval, %.0f%% of a step",
+		add_note(d,
+			 "offload held: zswap loads back %.0f KiB per interval, %.0f%% of a step",
 			 back / 1024, 100 * back / (double)step);
 		return;
 	}

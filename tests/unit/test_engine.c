@@ -786,12 +786,12 @@ static void test_offload_refaults(void **state)
 		double zswpin_per_s; /* pages; x 6 s against a quarter of the step */
 		uint64_t reclaim;
 	} seq[] = {
-	    {false, 1e6, 9437184},	/* no rates yet: no guard */
-	    {true, 0, 2 * 9437184},	/* calm: the ramp grows */
-	    {true, 191, 4 * 9437184},	/* 1146 pages back < 1152, a quarter of 4608 */
-	    {true, 385, 0},		/* 2310 pages back >= 2304, a quarter of 9216: hold */
-	    {true, 95, 9437184},	/* 570 < 576: the ramp started over */
-	    {true, 192, 0},		/* 1152 >= 1152, a quarter of 4608 (ramp 1): hold */
+	    {false, 1e6, 9437184},    /* no rates yet: no guard */
+	    {true, 0, 2 * 9437184},   /* calm: the ramp grows */
+	    {true, 191, 4 * 9437184}, /* 1146 pages back < 1152, a quarter of 4608 */
+	    {true, 385, 0},	      /* 2310 pages back >= 2304, a quarter of 9216: hold */
+	    {true, 95, 9437184},      /* 570 < 576: the ramp started over */
+	    {true, 192, 0},	      /* 1152 >= 1152, a quarter of 4608 (ramp 1): hold */
 	};
 
 	engine_state_init(&st);
